@@ -1,0 +1,109 @@
+"""The Python face of kvot: everything the command line does, as functions.
+
+>>> import kvot
+>>> ws = kvot.open_workspace("kvot.duckdb")
+>>> kvot.import_file(ws, "deals", "deals.csv", profile="salesforce", amount="arr")
+>>> report = kvot.attainment(ws, by="team", period="quarter")
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from kvot.errors import SettingsError
+from kvot.ingest import list_profiles
+from kvot.metrics.attainment import Report
+from kvot.metrics.attainment import attainment as _attainment
+from kvot.metrics.explain import Explanation
+from kvot.metrics.explain import explain as _explain
+from kvot.store.imports import KINDS as IMPORT_KINDS
+from kvot.store.imports import ImportResult
+from kvot.store.imports import import_file as _import_file
+from kvot.store.imports import imports as _imports
+from kvot.store.settings import effective_settings
+from kvot.store.workspace import Workspace, open_workspace
+
+ONE_SHOT_ORDER = ("teams", "reps", "deals", "credits", "quotas", "fx")
+
+
+def _report_settings(workspace: Workspace, config, overrides: dict):
+    stored_tz = workspace.settings().get("timezone")
+    asked_tz = overrides.get("timezone")
+    if asked_tz and stored_tz and asked_tz != stored_tz:
+        raise SettingsError(
+            f"the workspace's dates were read in time zone {stored_tz}; --timezone {asked_tz} "
+            f"would relabel them without moving them. Re-import the deals with --timezone {asked_tz}")
+    return effective_settings(workspace, config, overrides)
+
+
+def attainment(workspace: Workspace, *, by: str = "rep", period: str = "month",
+               start: str | None = None, end: str | None = None, team: str | None = None,
+               rep: str | None = None, config: Path | None = None, **overrides) -> Report:
+    """MRR closed vs quota per ``by`` (rep, team, company) and ``period`` (month, quarter, year)."""
+    settings = _report_settings(workspace, config, overrides)
+    return _attainment(workspace, by=by, period=period, start=start, end=end, team=team,
+                       rep=rep, settings=settings)
+
+
+def explain(workspace: Workspace, *, period: str, rep: str | None = None, team: str | None = None,
+            config: Path | None = None, **overrides) -> Explanation:
+    """The deals, shares, rates and quota rows behind one rep's or team's figure."""
+    settings = _report_settings(workspace, config, overrides)
+    return _explain(workspace, period=period, rep=rep, team=team, settings=settings)
+
+
+def import_file(workspace: Workspace, kind: str, path: str | os.PathLike, *,
+                config: Path | None = None, sheet: str | None = None, **options) -> ImportResult:
+    """Import ``path`` as ``kind`` (deals, quotas, reps, teams, credits, fx); all or nothing.
+
+    ``options`` are settings (profile, amount, currency, won_stages, decimal, date_format, ...).
+    The report settings in force (currency, time zone, fiscal year, counted kinds) are kept in
+    the workspace, so later reports use them.
+    """
+    if kind not in IMPORT_KINDS:
+        raise SettingsError(f"cannot import {kind!r}; choose one of {', '.join(IMPORT_KINDS)}")
+    settings = effective_settings(workspace, config, options)
+    result = _import_file(workspace, kind, Path(path), settings, sheet=sheet)
+    workspace.save_settings(settings.stored())
+    return result
+
+
+def imports(workspace: Workspace) -> list[dict]:
+    return _imports(workspace)
+
+
+def profiles() -> list[tuple[str, str]]:
+    return list_profiles()
+
+
+@contextmanager
+def workspace_for(location: str | None, files: dict | None = None, config: Path | None = None,
+                  report_opts: dict | None = None, import_opts: dict | None = None,
+                  note: Callable[[str], None] = lambda s: None) -> Iterator[Workspace]:
+    """The workspace at ``location``; or, when ``files`` are given, a throw-away one holding them."""
+    given = {k: v for k, v in (files or {}).items() if v is not None}
+    if given and not {"deals", "quotas"} <= set(given):
+        raise SettingsError("one-shot use needs both --deals and --quotas")
+    workspace = open_workspace(":memory:" if given else location)
+    try:
+        options = {**(import_opts or {}), **(report_opts or {})}
+        for kind in ONE_SHOT_ORDER:
+            if kind in given:
+                result = import_file(workspace, kind, given[kind], config=config, **options)
+                note(f"read {kind}: {result.rows_read} rows from {result.file}")
+                for line in result.notes:
+                    note(f"  note: {line}")
+        yield workspace
+    finally:
+        workspace.close()
+
+
+def load_demo(workspace: Workspace, directory: Path) -> list[ImportResult]:
+    """Write the demo company's files to ``directory`` and import them."""
+    from kvot.demo import write_demo_files
+
+    files = write_demo_files(Path(directory))
+    return [import_file(workspace, kind, getattr(files, kind), config=files.config)
+            for kind in ONE_SHOT_ORDER]

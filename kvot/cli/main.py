@@ -1,0 +1,161 @@
+"""The ``kvot`` command: parse options, call the library, render. Nothing is computed here."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kvot import api
+from kvot.cli import options as o
+from kvot.cli.render import FORMATS, render_report
+from kvot.cli.explain_view import render_explanation
+from kvot.cli.output import emit, fail, note
+from kvot.errors import KvotError
+
+app = typer.Typer(help="MRR closed vs quota, per rep, team and company.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+import_app = typer.Typer(help="Import a CSV or XLSX file into the workspace (all or nothing).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+def _report_options(currency, timezone, fiscal_start, counted) -> dict:
+    return {"reporting_currency": currency, "timezone": timezone,
+            "fiscal_year_start_month": fiscal_start, "counted_kinds": counted}
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+
+
+@app.command()
+def attainment(
+    by: Annotated[str, typer.Option(help="rep, team or company")] = "rep",
+    period: Annotated[str, typer.Option(help="month, quarter or year")] = "month",
+    start: Annotated[Optional[str], typer.Option("--from", help="First period, e.g. 2025-01 or 2025-Q1")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last period")] = None,
+    team: Annotated[Optional[str], typer.Option(help="Only this team and its sub-teams")] = None,
+    rep: Annotated[Optional[str], typer.Option(help="Only this rep")] = None,
+    fmt: o.Format = "table", output: o.Output = None, workspace: o.Workspace = None,
+    config: o.Config = None, currency: o.Currency = None, timezone: o.Timezone = None,
+    fiscal_start: o.FiscalStart = None, counted: o.CountedKinds = None,
+    deals: Annotated[Optional[Path], typer.Option(help="One-shot: deals file (no workspace)")] = None,
+    quotas: Annotated[Optional[Path], typer.Option(help="One-shot: quota file")] = None,
+    reps: Annotated[Optional[Path], typer.Option(help="One-shot: reps file")] = None,
+    teams: Annotated[Optional[Path], typer.Option(help="One-shot: teams file")] = None,
+    credits: Annotated[Optional[Path], typer.Option(help="One-shot: credit splits file")] = None,
+    fx: Annotated[Optional[Path], typer.Option(help="One-shot: exchange rates file")] = None,
+    profile: o.Profile = None, amount: o.Amount = None, deal_currency: o.DealCurrency = None,
+    won_stages: o.WonStages = None, team_path: o.TeamPath = None,
+) -> None:
+    """MRR closed against quota per rep, team or company and period.
+
+    Examples: kvot attainment --by team --period quarter;
+    kvot attainment --deals deals.csv --quotas quotas.csv -f json
+    """
+    _check_format(fmt)
+    report_opts = _report_options(currency, timezone, fiscal_start, counted)
+    import_opts = {"profile": profile, "amount": amount, "currency": deal_currency,
+                   "won_stages": won_stages, "team_path": team_path}
+    files = {"reps": reps, "teams": teams, "deals": deals, "credits": credits, "quotas": quotas, "fx": fx}
+    with api.workspace_for(workspace, files, config, report_opts, import_opts, note) as ws:
+        report = api.attainment(ws, by=by, period=period, start=start, end=end, team=team,
+                                rep=rep, config=config, **report_opts)
+    emit(render_report(report, fmt), output)
+
+
+@app.command()
+def explain(
+    period: Annotated[str, typer.Option(help="The period, e.g. 2025-03, 2025-Q1 or 2025")],
+    rep: Annotated[Optional[str], typer.Option(help="The rep")] = None,
+    team: Annotated[Optional[str], typer.Option(help="The team")] = None,
+    fmt: o.Format = "table", output: o.Output = None, workspace: o.Workspace = None,
+    config: o.Config = None, currency: o.Currency = None, timezone: o.Timezone = None,
+    fiscal_start: o.FiscalStart = None, counted: o.CountedKinds = None,
+) -> None:
+    """The deals, shares, rates and quota rows behind one figure, adding up to it.
+
+    Example: kvot explain --rep "Anna Snelling" --period 2017-03
+    """
+    _check_format(fmt)
+    with api.workspace_for(workspace) as ws:
+        result = api.explain(ws, period=period, rep=rep, team=team, config=config,
+                             **_report_options(currency, timezone, fiscal_start, counted))
+    emit(render_explanation(result, fmt), output)
+
+
+def _import(kind: str):
+    def command(
+        file: Annotated[Path, typer.Argument(help="CSV or XLSX file", exists=False)],
+        workspace: o.Workspace = None, config: o.Config = None, profile: o.Profile = None,
+        amount: o.Amount = None, currency: o.DealCurrency = None, won_stages: o.WonStages = None,
+        sheet: o.Sheet = None, decimal: o.Decimal_ = None, date_format: o.DateFormat = None,
+        encoding: o.Encoding = None, team_path: o.TeamPath = None, timezone: o.Timezone = None,
+        reporting_currency: o.Currency = None,
+    ) -> None:
+        opts = {"profile": profile, "amount": amount, "currency": currency,
+                "won_stages": won_stages, "decimal": decimal, "date_format": date_format,
+                "encoding": encoding, "team_path": team_path, "timezone": timezone,
+                "reporting_currency": reporting_currency}
+        with api.workspace_for(workspace) as ws:
+            result = api.import_file(ws, kind, file, config=config, sheet=sheet, **opts)
+        note(f"import #{result.import_id}: {result.file}: {result.rows_read} rows read, "
+             f"{result.rows_changed} changed")
+        for line in result.notes:
+            note(f"  note: {line}")
+
+    command.__doc__ = f"Import {kind} from FILE. Example: kvot import {kind} {kind}.csv"
+    return command
+
+
+for _kind in api.IMPORT_KINDS:
+    import_app.command(_kind)(_import(_kind))
+
+
+@app.command()
+def demo(
+    workspace: o.Workspace = None,
+    directory: Annotated[Path, typer.Option("--dir", help="Where to write the demo's CSV files")] = Path("kvot-demo"),
+    by: Annotated[str, typer.Option(help="Level of the printed report")] = "team",
+    period: Annotated[str, typer.Option(help="Grain of the printed report")] = "quarter",
+) -> None:
+    """Write a demo company (Norrsken Software AB) to a workspace and print its report.
+
+    Example: kvot demo && kvot attainment --by rep --period month
+    """
+    with api.workspace_for(workspace) as ws:
+        for result in api.load_demo(ws, directory):
+            note(f"imported {result.kind}: {result.rows_read} rows from {result.file}")
+        report = api.attainment(ws, by=by, period=period)
+    emit(render_report(report, "table"), None)
+
+
+@app.command()
+def profiles() -> None:
+    """List the built-in source profiles."""
+    for name, description in api.profiles():
+        emit(f"{name:20} {description}\n", None)
+
+
+@app.command()
+def imports(workspace: o.Workspace = None, fmt: o.Format = "table") -> None:
+    """List the imports made into the workspace."""
+    _check_format(fmt)
+    with api.workspace_for(workspace) as ws:
+        rows = api.imports(ws)
+    from kvot.cli.render import render_rows
+    emit(render_rows(rows, fmt, "Imports"), None)
+
+
+def main() -> None:
+    try:
+        app()
+    except KvotError as exc:
+        fail(str(exc))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Errors a user can act on: each says what, where, and how to fix it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KvotError(Exception):
+    """Base of every error kvot reports to a user (exit code 1, no traceback)."""
+
+
+class SettingsError(KvotError):
+    """A setting or option has a value kvot cannot use."""
+
+
+class WorkspaceError(KvotError):
+    """The workspace cannot be opened or is of an unknown schema version."""
+
+
+class FxMissingError(KvotError):
+    """A deal or quota needs an exchange rate that the workspace does not have."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad value in one row of one input file."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f" line {self.line}"
+        if self.column is not None:
+            where += f', column "{self.column}"'
+        value = f" {self.value!r}" if self.value is not None else ""
+        fix = f"; {self.fix}" if self.fix else ""
+        return f"{where}:{value} {self.reason}{fix}"
+
+
+class ImportRejected(KvotError):
+    """A file had bad rows; nothing from it was imported."""
+
+    def __init__(self, errors: list[RowError], limit: int = 50):
+        self.errors = errors
+        shown = "\n".join(f"  {e}" for e in errors[:limit])
+        more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
+        noun = "row" if len(errors) == 1 else "rows"
+        super().__init__(f"{len(errors)} bad {noun}; nothing was imported:\n{shown}{more}")

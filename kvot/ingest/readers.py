@@ -1,0 +1,226 @@
+"""Read a CSV or XLSX file into text rows: ``Row(line, {header: text})``.
+
+Every cell becomes text, so one set of parsers (``kvot.ingest.parse``) serves both formats.
+
+CSV
+    UTF-8 with or without a BOM; when the bytes are not valid UTF-8, Windows-1252 (what Excel
+    writes on a Swedish or US Windows). ``encoding=`` overrides both. The delimiter is the one
+    of ``,`` ``;`` and tab that occurs most often in the header line. A quoted field may hold
+    newlines; a row's line number is the physical line where its record starts.
+XLSX
+    The first sheet, or ``sheet=``. Values as Excel stores them (``data_only``: formulas give
+    their cached result). The header row is the first row with at least two non-empty cells
+    (title rows above it, which have one cell or none, are skipped); a sheet whose rows all
+    have one cell uses its first non-empty row. Empty columns left of the table are dropped.
+    Line numbers are spreadsheet row numbers.
+    Numbers become exact decimal text (``12000.5``, never ``12000.499999``), dates ISO text
+    (``2024-03-01``; a time of day is kept as ``2024-03-01T10:30:00``).
+
+Blank rows are skipped. An empty file, a header without data rows, or bytes that are not
+text are rejected with an error naming the file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
+
+from kvot.errors import ImportRejected, RowError
+
+DELIMITERS = (",", ";", "\t")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class Row(NamedTuple):
+    """One data row: its line (CSV) or row number (XLSX) and its cells by header."""
+
+    line: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and data rows, all text."""
+
+    file: str
+    headers: tuple[str, ...]
+    rows: list[Row]
+    header_line: int = 1
+    encoding: str | None = None  # None for XLSX
+
+
+def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
+    """Read a CSV or XLSX file into a ``Table``; reject an empty or unreadable one."""
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _reject(file, f"cannot be read ({exc.strerror})", "check the path") from None
+    if path.suffix.lower() == ".xls":
+        raise _reject(file, "is an old binary Excel file (.xls)", "save it as .xlsx or CSV")
+    if path.suffix.lower() in EXCEL_SUFFIXES or data.startswith(ZIP_MAGIC):
+        grid, header_at = _xlsx_grid(file, data, sheet)
+        encoding_used = None
+    else:
+        text, encoding_used = _decode(file, data, encoding)
+        grid, header_at = _csv_grid(text), 0
+    return _table(file, grid, header_at, encoding_used)
+
+
+def _reject(file: str, reason: str, fix: str = "") -> ImportRejected:
+    return ImportRejected([RowError(file, None, None, None, reason, fix)])
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+def _decode(file: str, data: bytes, encoding: str | None) -> tuple[str, str]:
+    if not data.strip():
+        raise _reject(file, "is empty", "export the data again with a header row")
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise _reject(file, f"cannot be read as {encoding} ({exc})",
+                          "pass the file's encoding, e.g. utf-8 or cp1252") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:8192]:
+        raise _reject(file, "is not a text file (it contains binary bytes)",
+                      "export it as CSV (UTF-8) or .xlsx")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise _reject(file, "is neither UTF-8 nor Windows-1252 text",
+                      "pass the file's encoding, or export it as CSV (UTF-8)") from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter among ``,`` ``;`` and tab that occurs most often in the header line."""
+    counts = {d: _count_unquoted(header_line, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_unquoted(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def _csv_grid(text: str) -> list[tuple[int, list[str]]]:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    grid, previous_end = [], 0
+    for cells in reader:
+        grid.append((previous_end + 1, cells))
+        previous_end = reader.line_num
+    return grid
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+def _xlsx_grid(file: str, data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[str]]], int]:
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _reject(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
+                      "save it again as .xlsx, or export it as CSV") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise _reject(file, f"has no sheet {sheet!r}",
+                          f"use one of: {', '.join(book.sheetnames)}")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        grid = [(number, [cell_text(v) for v in values])
+                for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), 1)]
+    finally:
+        book.close()
+    return grid, _header_index(grid)
+
+
+def _header_index(grid: list[tuple[int, list[str]]]) -> int:
+    """Index of the first row with >= 2 non-empty cells (else the first non-empty row)."""
+    filled = [sum(1 for c in cells if c.strip()) for _, cells in grid]
+    for i, n in enumerate(filled):
+        if n >= 2:
+            return i
+    return next((i for i, n in enumerate(filled) if n), 0)
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: exact decimals, ISO dates, ``True``/``False``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+# --- both ------------------------------------------------------------------------------------
+
+def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
+           encoding: str | None) -> Table:
+    grid = [(line, cells) for line, cells in grid[header_at:] if any(c.strip() for c in cells)]
+    if not grid:
+        raise _reject(file, "is empty", "export the data again with a header row")
+    margin = min(next(i for i, c in enumerate(cells) if c.strip()) for _, cells in grid)
+    grid = [(line, cells[margin:]) for line, cells in grid]  # empty columns on the left
+    header_line, header_cells = grid[0]
+    headers = _headers(header_cells)
+    rows, errors = [], []
+    for line, cells in grid[1:]:
+        extra = [c for c in cells[len(headers):] if c.strip()]
+        if extra:
+            errors.append(RowError(file, line, None, extra[0],
+                                   f"has {len(cells)} fields but the header has {len(headers)}",
+                                   "check the delimiter and quoting of this line"))
+            continue
+        cells = cells + [""] * (len(headers) - len(cells))
+        rows.append(Row(line, dict(zip(headers, (c.strip() for c in cells)))))
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise _reject(file, "has a header but no data rows", "export the data rows too")
+    return Table(file, headers, rows, header_line, encoding)
+
+
+def _headers(cells: Iterable[str]) -> tuple[str, ...]:
+    """Trimmed header names; blanks named ``column N``, repeats ``name (2)``."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(cells, start=1):
+        name = cell.strip().lstrip("\ufeff") or f"column {i}"
+        base, n = name, 1
+        while name.casefold() in seen:
+            n += 1
+            name = f"{base} ({n})"
+        seen.add(name.casefold())
+        out.append(name)
+    while out and out[-1].startswith("column "):  # trailing empty header cells
+        out.pop()
+    return tuple(out)

@@ -1,0 +1,138 @@
+"""Attainment = 100 x MRR closed / quota, per rep, team or company and period (SPEC section 1).
+
+The sums come from one Ibis expression per level, executed here, at the edge; the ratio is taken
+in Python with Decimal on the few aggregated rows. No quota, or a quota of 0, gives ``None``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import ibis
+import pyarrow as pa
+
+from kvot.config import Settings
+from kvot.metrics import closed, quota
+from kvot.metrics.context import MetricContext, build_context
+from kvot.metrics.select import Selection, select_entities
+from kvot.periods import Period
+
+LEVELS = ("rep", "team", "company")
+ZERO = Decimal(0)
+
+
+def attainment_pct(mrr_closed: Decimal, quota_amount: Decimal | None) -> Decimal | None:
+    """100 x closed / quota, unrounded; ``None`` ("no quota") when the quota is missing or 0."""
+    if quota_amount is None or quota_amount == 0:
+        return None
+    return Decimal(100) * mrr_closed / quota_amount
+
+
+@dataclass(frozen=True)
+class AttainmentRow:
+    level: str
+    id: str
+    name: str
+    parent: str | None
+    period: str
+    period_start: object
+    period_end: object
+    mrr_closed: Decimal
+    quota: Decimal | None
+    attainment_pct: Decimal | None
+    currency: str
+    deals: int
+    overlay_mrr: Decimal = ZERO
+    quota_source: str | None = None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.attainment_pct is None else self.attainment_pct >= 100
+
+
+@dataclass(frozen=True)
+class Report:
+    """Rows plus what every output must state: range, time zone, currency."""
+
+    level: str
+    grain: str
+    periods: list[Period]
+    currency: str
+    timezone: str
+    fiscal_year_start_month: int
+    rows: list[AttainmentRow] = field(default_factory=list)
+
+    @property
+    def range_label(self) -> str:
+        if not self.periods:
+            return "no data"
+        return f"{self.periods[0].label} .. {self.periods[-1].label}"
+
+
+def _periods_table(ctx: MetricContext) -> ibis.Table:
+    return ibis.memtable(pa.table({
+        "period_key": pa.array([p.key for p in ctx.periods], pa.int64()),
+        "period_start": pa.array([p.starts_on for p in ctx.periods], pa.date32()),
+        "period_end": pa.array([p.ends_on for p in ctx.periods], pa.date32()),
+    }))
+
+
+def _level_expr(ctx: MetricContext, level: str, entities: ibis.Table) -> ibis.Table:
+    periods = _periods_table(ctx)
+    if level == "company":
+        base = periods.mutate(id=ibis.literal("company"), name=ibis.literal("Company"),
+                              parent=ibis.null("string"))
+        closed_t, quota_t, key = closed.closed_by_company(ctx), quota.quota_by_company(ctx), ["period_key"]
+    else:
+        base = entities.cross_join(periods)
+        base = base.filter((base.active_from.isnull() | (base.active_from <= base.period_end))
+                           & (base.active_to.isnull() | (base.active_to >= base.period_start)))
+        if level == "rep":
+            closed_t = closed.closed_by_rep(ctx).rename(id="rep_id")
+            quota_t = quota.quota_by_rep(ctx).rename(id="rep_id")
+        else:
+            closed_t = closed.closed_by_team(ctx).rename(id="team_id")
+            quota_t = quota.quota_by_team(ctx).rename(id="team_id")
+        key = ["id", "period_key"]
+    out = base.left_join(closed_t, key).drop(*[f"{k}_right" for k in key])
+    return out.left_join(quota_t, key).drop(*[f"{k}_right" for k in key])
+
+
+def _row(level: str, ctx: MetricContext, periods: dict[int, Period], r: dict) -> AttainmentRow:
+    mrr = r.get("mrr_closed") or ZERO
+    q = r.get("quota")
+    return AttainmentRow(
+        level=level, id=r["id"], name=r["name"], parent=r.get("parent"),
+        period=periods[r["period_key"]].label, period_start=r["period_start"],
+        period_end=r["period_end"], mrr_closed=mrr, quota=q, attainment_pct=attainment_pct(mrr, q),
+        currency=ctx.currency, deals=r.get("deals") or 0, overlay_mrr=r.get("overlay_mrr") or ZERO,
+        quota_source=r.get("quota_source") if q is not None else None)
+
+
+def attainment(workspace, *, by: str = "rep", period: str = "month", start: str | None = None,
+               end: str | None = None, team: str | None = None, rep: str | None = None,
+               settings: Settings | None = None) -> Report:
+    """MRR closed against quota for every rep, team or the company in every period of a range.
+
+    ``start``/``end`` are period labels (``2025-03``, ``2025-Q1``, ``2025``); without them the
+    range covers every counted deal and quota. ``team`` narrows to a team and its sub-teams (and,
+    for reps, to reps who were in them during the period); ``rep`` to one rep.
+    """
+    from kvot.store.settings import effective_settings
+
+    settings = settings or effective_settings(workspace)
+    if by not in LEVELS:
+        from kvot.errors import SettingsError
+        raise SettingsError(f"--by {by!r} is not one of {', '.join(LEVELS)}")
+    ctx = build_context(workspace, settings, period, start, end)
+    report = Report(by, period, ctx.periods, ctx.currency, settings.timezone,
+                    settings.fiscal_year_start_month)
+    if not ctx.periods:
+        return report
+    entities = select_entities(ctx, Selection(by, team, rep))
+    table = _level_expr(ctx, by, entities).to_pyarrow().to_pylist()
+    periods = {p.key: p for p in ctx.periods}
+    rows = [_row(by, ctx, periods, r) for r in table]
+    rows.sort(key=lambda r: (r.name.lower(), r.id, r.period_start))
+    report.rows.extend(rows)
+    return report

@@ -1,0 +1,158 @@
+"""What a metric needs besides the workspace tables: periods, rates, settings.
+
+Built once at the edge (small look-ups of the workspace), then handed to the pure expression
+builders in this package.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow as pa
+
+from kvot.config import Settings
+from kvot.metrics import fx
+from kvot.periods import Period, month_index, parse_label, period_of, periods_between
+
+MONEY = dt.Decimal(38, 10)
+MONEY_ARROW = pa.decimal128(38, 10)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The workspace tables as Ibis expressions."""
+
+    deals: ibis.Table
+    credits: ibis.Table
+    reps: ibis.Table
+    teams: ibis.Table
+    closure: ibis.Table
+    memberships: ibis.Table
+    quotas: ibis.Table
+    fx_rates: ibis.Table
+
+    @classmethod
+    def of(cls, workspace) -> "Tables":
+        t = workspace.table
+        return cls(t("deals"), t("credits"), t("reps"), t("teams"), t("_kvot_team_closure"),
+                   t("memberships"), t("quotas"), t("fx_rates"))
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    tables: Tables
+    settings: Settings
+    periods: list[Period]
+    rates: ibis.Table  # currency, valid_from, valid_to, rate into the reporting currency
+    calendar: ibis.Table  # month_index -> period_key for every month in the range
+
+    @property
+    def currency(self) -> str:
+        return self.settings.reporting_currency
+
+    @property
+    def first_day(self) -> date:
+        return self.periods[0].starts_on
+
+    @property
+    def last_day(self) -> date:
+        return self.periods[-1].ends_on
+
+
+def calendar_table(periods: list[Period]) -> ibis.Table:
+    months = [(m, p.key) for p in periods for m in range(p.key, p.last_month + 1)]
+    return ibis.memtable(pa.table({
+        "month_index": pa.array([m for m, _ in months], pa.int64()),
+        "period_key": pa.array([k for _, k in months], pa.int64()),
+    }))
+
+
+def rates_table(rows: list[dict]) -> ibis.Table:
+    return ibis.memtable(pa.table({
+        "currency": pa.array([r["currency"] for r in rows], pa.string()),
+        "valid_from": pa.array([r["valid_from"] for r in rows], pa.date32()),
+        "valid_to": pa.array([r["valid_to"] for r in rows], pa.date32()),
+        "rate": pa.array([r["rate"] for r in rows], MONEY_ARROW),
+    }))
+
+
+def month_index_of(day: ibis.Value) -> ibis.Value:
+    """The Ibis twin of :func:`kvot.periods.month_index`."""
+    return day.year().cast("int64") * 12 + day.month().cast("int64") - 1
+
+
+def data_range(tables: Tables, settings: Settings) -> tuple[date, date] | None:
+    """First and last day that has a counted won deal or a quota."""
+    deals = counted_won(tables.deals, settings)
+    q = tables.quotas
+    spans = [deals.aggregate(lo=deals.close_on.min(), hi=deals.close_on.max()),
+             q.aggregate(lo=q.starts_on.min(), hi=q.ends_on.max())]
+    found = [r for s in spans for r in s.to_pyarrow().to_pylist() if r["lo"] is not None]
+    if not found:
+        return None
+    return min(r["lo"] for r in found), max(r["hi"] for r in found)
+
+
+def counted_won(deals: ibis.Table, settings: Settings) -> ibis.Table:
+    """Won deals of a counted kind that have a close date."""
+    return deals.filter(
+        deals.is_won, deals.kind.isin(list(settings.counted_kinds)), deals.close_on.notnull())
+
+
+def report_periods(tables: Tables, settings: Settings, grain: str,
+                   start: str | None, end: str | None) -> list[Period]:
+    fy = settings.fiscal_year_start_month
+    if start is None or end is None:
+        found = data_range(tables, settings)
+        if found is None and (start is None and end is None):
+            return []
+        lo, hi = found or (None, None)
+    first = parse_label(start, grain, fy) if start else period_of(lo or parse_label(end, grain, fy).starts_on, grain, fy)
+    last = parse_label(end, grain, fy) if end else period_of(hi or first.starts_on, grain, fy)
+    return periods_between(first, last)
+
+
+def needed_rates(tables: Tables, settings: Settings, first: date, last: date) -> dict[str, dict[str, date]]:
+    """Earliest date each currency needs a rate for, among counted deals and quotas in range."""
+    deals = counted_won(tables.deals, settings)
+    deals = deals.filter(deals.close_on.between(first, last))
+    q = tables.quotas
+    needs = {
+        "deals": deals.group_by("currency").aggregate(earliest=deals.close_on.min()),
+        "quotas": q.filter(q.starts_on.between(first, last)).group_by("currency").aggregate(
+            earliest=q.starts_on.min()),
+    }
+    out = {}
+    for what, expr in needs.items():
+        frame = expr.to_pyarrow().to_pylist()
+        out[what] = {r["currency"]: r["earliest"] for r in frame}
+    return out
+
+
+def build_context(workspace, settings: Settings, grain: str = "month",
+                  start: str | None = None, end: str | None = None) -> MetricContext:
+    tables = Tables.of(workspace)
+    periods = report_periods(tables, settings, grain, start, end)
+    reporting = settings.reporting_currency
+    rate_rows = tables.fx_rates.select("currency", "base", "rate_on", "rate").to_pyarrow().to_pylist()
+    series = fx.series_into(reporting, [tuple(r.values()) for r in rate_rows])
+    if periods:
+        for what, needs in needed_rates(tables, settings, periods[0].starts_on, periods[-1].ends_on).items():
+            fx.check_covered(series, needs, what, reporting)
+    return MetricContext(tables, settings, periods, rates_table(fx.validity_rows(series)),
+                         calendar_table(periods))
+
+
+def nullable(table: ibis.Table) -> ibis.Table:
+    """The same columns, all nullable, so tables of one shape can be stacked with ``union``."""
+    return table.cast({name: typ.copy(nullable=True) for name, typ in table.schema().items()})
+
+
+def to_money(value: ibis.Value) -> ibis.Value:
+    return value.cast(MONEY)
+
+
+ONE = ibis.literal(Decimal(1), type=MONEY)

@@ -1,0 +1,108 @@
+"""Exchange rates into the reporting currency, as validity ranges.
+
+The workspace keeps rates as given (1 ``currency`` = ``rate`` ``base``, on ``rate_on``). Here they
+become one series per currency into the reporting currency: direct, inverted, or crossed through a
+common base. Division happens in Python with Decimal, so the engines only ever multiply money.
+A rate applies from its date until the next rate of the same series ("the latest rate on or
+before the close date"). A missing rate is an error, never 1.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, localcontext
+
+from kvot.errors import FxMissingError
+
+RATE_PLACES = Decimal("1e-12")
+BEGINNING = date(1, 1, 1)
+END_OF_TIME = date(9999, 12, 31)
+
+Series = list[tuple[date, Decimal]]
+
+
+def _quantize(value: Decimal) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return value.quantize(RATE_PLACES)
+
+
+def _series_by_pair(rows: list[tuple[str, str, date, Decimal]]) -> dict[tuple[str, str], Series]:
+    pairs: dict[tuple[str, str], dict[date, Decimal]] = defaultdict(dict)
+    for currency, base, rate_on, rate in rows:
+        pairs[(currency.upper(), base.upper())][rate_on] = Decimal(rate)
+    return {pair: sorted(points.items()) for pair, points in pairs.items()}
+
+
+def _latest(series: Series, day: date) -> Decimal | None:
+    found = None
+    for rate_on, rate in series:
+        if rate_on > day:
+            break
+        found = rate
+    return found
+
+
+def _combine(left: Series, right: Series, op) -> Series:
+    """A series defined where both are: op(latest left, latest right) at every change date."""
+    out: Series = []
+    for day in sorted({d for d, _ in left} | {d for d, _ in right}):
+        a, b = _latest(left, day), _latest(right, day)
+        if a is not None and b is not None:
+            out.append((day, _quantize(op(a, b))))
+    return out
+
+
+def series_into(reporting: str, rows: list[tuple[str, str, date, Decimal]]) -> dict[str, Series]:
+    """For each currency with a usable rate, its series of rates into ``reporting``."""
+    reporting = reporting.upper()
+    pairs = _series_by_pair(rows)
+    currencies = {c for pair in pairs for c in pair} - {reporting}
+    out = {reporting: [(BEGINNING, Decimal(1))]}
+    for currency in sorted(currencies):
+        found = _series_for(currency, reporting, pairs)
+        if found:
+            out[currency] = found
+    return out
+
+
+def _series_for(currency: str, reporting: str, pairs: dict[tuple[str, str], Series]) -> Series:
+    if (currency, reporting) in pairs:
+        return pairs[(currency, reporting)]
+    if (reporting, currency) in pairs:
+        return [(d, _quantize(Decimal(1) / r)) for d, r in pairs[(reporting, currency)]]
+    for (c, base), leg in sorted(pairs.items()):
+        if c != currency:
+            continue
+        if (reporting, base) in pairs:
+            return _combine(leg, pairs[(reporting, base)], lambda a, b: a / b)
+        if (base, reporting) in pairs:
+            return _combine(leg, pairs[(base, reporting)], lambda a, b: a * b)
+    return []
+
+
+def validity_rows(series: dict[str, Series]) -> list[dict]:
+    """Rows ``currency, valid_from, valid_to (exclusive), rate`` for a range join."""
+    rows = []
+    for currency, points in series.items():
+        for i, (start, rate) in enumerate(points):
+            end = points[i + 1][0] if i + 1 < len(points) else END_OF_TIME
+            rows.append({"currency": currency, "valid_from": start, "valid_to": end, "rate": rate})
+    return rows
+
+
+def check_covered(series: dict[str, Series], needs: dict[str, date], what: str, reporting: str) -> None:
+    """Raise when a currency has no rate on or before the earliest date that needs one."""
+    problems = []
+    for currency, earliest in sorted(needs.items()):
+        points = series.get(currency.upper())
+        if not points:
+            problems.append(f"{what} in {currency} (from {earliest}): no {currency}->{reporting} rate")
+        elif points[0][0] > earliest:
+            problems.append(
+                f"{what} in {currency} closed {earliest}: the first {currency}->{reporting} "
+                f"rate is dated {points[0][0]}")
+    if problems:
+        raise FxMissingError(
+            "missing exchange rates:\n  " + "\n  ".join(problems)
+            + "\n  import rates with: kvot import fx FILE (columns currency, base, date, rate)")

@@ -1,0 +1,88 @@
+"""Quota per rep, team and company for each report period (SPEC section 3).
+
+Grain: a quota row counts in the report period that contains its whole span; a quarterly quota
+in a monthly report counts nowhere (the months show "no quota"). Team quota: an explicit team
+quota wins; otherwise the members' quota rows, each weighted by the share of the row's days the
+rep was in the team. Pure expression builders.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from kvot.metrics.context import MetricContext, month_index_of, to_money
+
+# Day-weighting divides; engines differ on decimal division (DuckDB answers in binary float), so
+# it is done on integers: the amount in millionths, times days, floor-divided by the row's days.
+PRORATE_SCALE = 1_000_000
+MICRO = ibis.literal(Decimal("0.000001"), type=dt.Decimal(38, 6))
+
+
+def prorate(amount: ibis.Value, part_days: ibis.Value, whole_days: ibis.Value) -> ibis.Value:
+    """``amount x part_days / whole_days`` exactly to a millionth (rounded down), decimal in/out."""
+    micros = (amount * PRORATE_SCALE).round(0).cast("int64")
+    scaled = (micros * part_days.cast("int64")) // whole_days.cast("int64")
+    return to_money(scaled.cast(dt.Decimal(38, 0)) * MICRO)
+
+
+def quota_rows(ctx: MetricContext) -> ibis.Table:
+    """MRR quota rows inside one report period each, converted at the rate of their first day."""
+    q = ctx.tables.quotas
+    q = q.filter(q.kind == "mrr", q.starts_on >= ctx.first_day, q.ends_on <= ctx.last_day)
+    cal_start = ctx.calendar.rename(start_key="period_key", start_month="month_index")
+    cal_end = ctx.calendar.rename(end_key="period_key", end_month="month_index")
+    q = q.mutate(start_month=month_index_of(q.starts_on), end_month=month_index_of(q.ends_on))
+    q = q.join(cal_start, "start_month").join(cal_end, "end_month")
+    q = q.filter(q.start_key == q.end_key).mutate(period_key=ibis._.start_key)
+    r = ctx.rates
+    q = q.join(r, [q.currency == r.currency, r.valid_from <= q.starts_on, r.valid_to > q.starts_on])
+    return q.select("rep_id", "team_id", "starts_on", "ends_on", "period_key", "amount", "rate",
+                    "line", currency=q.currency, quota=to_money(q.amount * q.rate))
+
+
+def quota_by_rep(ctx: MetricContext) -> ibis.Table:
+    q = quota_rows(ctx)
+    q = q.filter(q.rep_id.notnull())
+    return q.group_by(["rep_id", "period_key"]).aggregate(quota=q.quota.sum())
+
+
+def member_quota_rows(ctx: MetricContext) -> ibis.Table:
+    """Rep quota rows for every team (and ancestor) the rep was in, weighted by days in it."""
+    q = quota_rows(ctx)
+    q = q.filter(q.rep_id.notnull()).drop("team_id")
+    m = ctx.tables.memberships.select("rep_id", "team_id", "valid_from", "valid_to")
+    joined = q.join(m, [q.rep_id == m.rep_id,
+                        m.valid_from.isnull() | (m.valid_from <= q.ends_on),
+                        m.valid_to.isnull() | (m.valid_to > q.starts_on)]).drop("rep_id_right")
+    overlap_from = ibis.greatest(joined.starts_on, joined.valid_from.fill_null(joined.starts_on))
+    day_after = joined.ends_on + ibis.interval(days=1)
+    overlap_to = ibis.least(day_after, joined.valid_to.fill_null(day_after))
+    part = overlap_to.delta(overlap_from, unit="day")
+    whole = day_after.delta(joined.starts_on, unit="day")
+    joined = joined.mutate(days_in_team=part, days=whole,
+                           weighted=prorate(joined.quota, part, whole))
+    c = ctx.tables.closure
+    joined = joined.join(c, joined.team_id == c.team_id)
+    return joined.mutate(team_id=joined.ancestor_id).drop("ancestor_id", "depth")
+
+
+def quota_by_team(ctx: MetricContext) -> ibis.Table:
+    members = member_quota_rows(ctx)
+    derived = members.group_by(["team_id", "period_key"]).aggregate(derived=members.weighted.sum())
+    q = quota_rows(ctx)
+    q = q.filter(q.team_id.notnull())
+    explicit = q.group_by(["team_id", "period_key"]).aggregate(explicit=q.quota.sum())
+    both = derived.outer_join(explicit, ["team_id", "period_key"])
+    return both.select(
+        team_id=both.team_id.fill_null(both.team_id_right),
+        period_key=both.period_key.fill_null(both.period_key_right),
+        quota=both.explicit.fill_null(both.derived),
+        quota_source=ibis.ifelse(both.explicit.notnull(), "team", "members"))
+
+
+def quota_by_company(ctx: MetricContext) -> ibis.Table:
+    q = quota_rows(ctx)
+    q = q.filter(q.rep_id.notnull())
+    return q.group_by("period_key").aggregate(quota=q.quota.sum())

@@ -1,0 +1,47 @@
+"""The workspace schema, as numbered migrations applied in order.
+
+Money is DECIMAL(38,10): amounts keep ten decimal places, so an ARR divided by 12 stays exact to
+far below a cent through every sum. Dates are ``*_on``, timestamps ``*_at`` (UTC).
+"""
+from __future__ import annotations
+
+MONEY = "DECIMAL(38,10)"
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "initial schema", [
+        "CREATE TABLE _kvot_settings (key VARCHAR NOT NULL, value VARCHAR NOT NULL)",
+        """CREATE TABLE _kvot_imports (
+            import_id INTEGER NOT NULL, kind VARCHAR NOT NULL, file VARCHAR NOT NULL,
+            checksum VARCHAR NOT NULL, rows_read INTEGER NOT NULL, rows_changed INTEGER NOT NULL,
+            notes VARCHAR, imported_at TIMESTAMP NOT NULL)""",
+        """CREATE TABLE teams (
+            team_id VARCHAR NOT NULL, name VARCHAR NOT NULL, parent_id VARCHAR, level VARCHAR,
+            import_id INTEGER NOT NULL)""",
+        """CREATE TABLE _kvot_team_closure (
+            ancestor_id VARCHAR NOT NULL, team_id VARCHAR NOT NULL, depth INTEGER NOT NULL)""",
+        """CREATE TABLE reps (
+            rep_id VARCHAR NOT NULL, name VARCHAR NOT NULL, email VARCHAR,
+            hired_on DATE, left_on DATE, import_id INTEGER NOT NULL)""",
+        """CREATE TABLE memberships (
+            rep_id VARCHAR NOT NULL, team_id VARCHAR NOT NULL, valid_from DATE, valid_to DATE,
+            import_id INTEGER NOT NULL)""",
+        f"""CREATE TABLE deals (
+            deal_id VARCHAR NOT NULL, name VARCHAR, owner_id VARCHAR, stage VARCHAR NOT NULL,
+            is_won BOOLEAN NOT NULL, kind VARCHAR NOT NULL, closed_at TIMESTAMP, close_on DATE,
+            amount {MONEY} NOT NULL, amount_basis VARCHAR NOT NULL, months {MONEY} NOT NULL,
+            mrr {MONEY} NOT NULL, currency VARCHAR NOT NULL,
+            import_id INTEGER NOT NULL, line INTEGER)""",
+        f"""CREATE TABLE credits (
+            deal_id VARCHAR NOT NULL, rep_id VARCHAR NOT NULL, share {MONEY} NOT NULL,
+            credit_type VARCHAR NOT NULL, import_id INTEGER NOT NULL, line INTEGER)""",
+        f"""CREATE TABLE quotas (
+            rep_id VARCHAR, team_id VARCHAR, starts_on DATE NOT NULL, ends_on DATE NOT NULL,
+            amount {MONEY} NOT NULL, currency VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+            import_id INTEGER NOT NULL, line INTEGER)""",
+        f"""CREATE TABLE fx_rates (
+            currency VARCHAR NOT NULL, base VARCHAR NOT NULL, rate_on DATE NOT NULL,
+            rate {MONEY} NOT NULL, import_id INTEGER NOT NULL, line INTEGER)""",
+    ]),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]

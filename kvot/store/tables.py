@@ -1,0 +1,184 @@
+"""From validated records to workspace rows, one writer per kind of import."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timezone
+
+import pyarrow as pa
+
+from kvot.errors import ImportRejected, RowError
+from kvot.store.closure import rebuild_closure
+from kvot.store.roster import Roster
+from kvot.store.write import replace_groups
+
+MONEY = pa.decimal128(38, 10)
+
+
+def _table(columns: dict[str, tuple[pa.DataType, list]]) -> pa.Table:
+    return pa.table({name: pa.array(values, type) for name, (type, values) in columns.items()})
+
+
+def _utc_naive(value):
+    return None if value is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    owners = [roster.rep_id(r.owner) if r.owner else None for r in records]
+    _add_new_reps(ws, roster, import_id)
+    table = _table({
+        "deal_id": (pa.string(), [r.deal_id for r in records]),
+        "name": (pa.string(), [r.name for r in records]),
+        "owner_id": (pa.string(), owners),
+        "stage": (pa.string(), [r.stage for r in records]),
+        "is_won": (pa.bool_(), [r.is_won for r in records]),
+        "kind": (pa.string(), [r.kind for r in records]),
+        "closed_at": (pa.timestamp("us"), [_utc_naive(r.closed_at) for r in records]),
+        "close_on": (pa.date32(), [r.close_on for r in records]),
+        "amount": (MONEY, [r.amount for r in records]),
+        "amount_basis": (pa.string(), [r.amount_basis for r in records]),
+        "months": (MONEY, [r.months for r in records]),
+        "mrr": (MONEY, [r.mrr for r in records]),
+        "currency": (pa.string(), [r.currency for r in records]),
+        "line": (pa.int32(), [r.line for r in records]),
+    })
+    return replace_groups(ws, "deals", table, ["deal_id"], import_id)
+
+
+def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    known = {d for (d,) in ws.execute("SELECT DISTINCT deal_id FROM deals")}
+    missing = [RowError(file, r.line, "deal_id", r.deal_id,
+                        "is not a deal in the workspace", "import the deals first")
+               for r in records if r.deal_id not in known]
+    if missing:
+        raise ImportRejected(missing)
+    reps = [roster.rep_id(r.rep) for r in records]
+    _add_new_reps(ws, roster, import_id)
+    table = _table({
+        "deal_id": (pa.string(), [r.deal_id for r in records]),
+        "rep_id": (pa.string(), reps),
+        "share": (MONEY, [r.share for r in records]),
+        "credit_type": (pa.string(), [r.credit_type for r in records]),
+        "line": (pa.int32(), [r.line for r in records]),
+    })
+    return replace_groups(ws, "credits", table, ["deal_id"], import_id)
+
+
+def write_quotas(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    errors = [RowError(file, r.line, "team", r.team, "is not a team in the workspace",
+                       "import teams (or reps with their team) first")
+              for r in records if r.team and roster.team_id(r.team) is None]
+    if errors:
+        raise ImportRejected(errors)
+    reps = [roster.rep_id(r.rep) if r.rep else None for r in records]
+    _add_new_reps(ws, roster, import_id)
+    table = _table({
+        "rep_id": (pa.string(), reps),
+        "team_id": (pa.string(), [roster.team_id(r.team) if r.team else None for r in records]),
+        "starts_on": (pa.date32(), [r.starts_on for r in records]),
+        "ends_on": (pa.date32(), [r.ends_on for r in records]),
+        "amount": (MONEY, [r.amount for r in records]),
+        "currency": (pa.string(), [r.currency for r in records]),
+        "kind": (pa.string(), ["mrr"] * len(records)),
+        "line": (pa.int32(), [r.line for r in records]),
+    })
+    return replace_groups(ws, "quotas", table, ["rep_id", "team_id", "starts_on", "ends_on", "kind"],
+                          import_id)
+
+
+def write_fx(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    table = _table({
+        "currency": (pa.string(), [r.currency.upper() for r in records]),
+        "base": (pa.string(), [r.base.upper() for r in records]),
+        "rate_on": (pa.date32(), [r.rate_on for r in records]),
+        "rate": (MONEY, [r.rate for r in records]),
+        "line": (pa.int32(), [r.line for r in records]),
+    })
+    return replace_groups(ws, "fx_rates", table, ["currency", "base", "rate_on"], import_id)
+
+
+def _add_new_reps(ws, roster: Roster, import_id: int) -> None:
+    existing = {r for (r,) in ws.execute("SELECT rep_id FROM reps")}
+    for rep_id, name in roster.new_reps.items():
+        if rep_id not in existing:
+            email = rep_id if "@" in rep_id else None
+            ws.execute("INSERT INTO reps VALUES (?, ?, ?, NULL, NULL, ?)", [rep_id, name, email, import_id])
+
+
+def _ensure_team(ws, roster: Roster, name: str, parent_id: str | None, import_id: int,
+                 created: list[str]) -> str:
+    team_id = roster.team_id(name)
+    if team_id is None:
+        team_id = name.strip()
+        ws.execute("INSERT INTO teams VALUES (?, ?, ?, NULL, ?)", [team_id, team_id, parent_id, import_id])
+        roster.teams[team_id.casefold()] = team_id
+        created.append(team_id)
+    return team_id
+
+
+def _rep_team(ws, roster, record, import_id, created) -> str | None:
+    """The team a rep row assigns, creating the teams of its path (top first) where new."""
+    parent = None
+    path = tuple(record.team_path) or ((record.team,) if record.team else ())
+    for name in path:
+        parent = _ensure_team(ws, roster, name, parent, import_id, created)
+    return parent
+
+
+def write_reps(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    created: list[str] = []
+    history = defaultdict(list)
+    for r in records:
+        roster.know_rep(r.rep_id, r.name, r.email)
+        history[r.rep_id].append((r.team_from, _rep_team(ws, roster, r, import_id, created)))
+    last = {r.rep_id: r for r in records}
+    reps = _table({
+        "rep_id": (pa.string(), list(last)),
+        "name": (pa.string(), [r.name for r in last.values()]),
+        "email": (pa.string(), [r.email for r in last.values()]),
+        "hired_on": (pa.date32(), [r.hired_on for r in last.values()]),
+        "left_on": (pa.date32(), [r.left_on for r in last.values()]),
+    })
+    changed = replace_groups(ws, "reps", reps, ["rep_id"], import_id)
+    changed += replace_groups(ws, "memberships", _memberships(history), ["rep_id"], import_id)
+    if created:
+        rebuild_closure(ws)
+    return changed + len(created)
+
+
+def _memberships(history: dict) -> pa.Table:
+    rows = []
+    for rep_id, spells in history.items():
+        spells = sorted((s for s in spells if s[1] is not None), key=lambda s: (s[0] is not None, s[0]))
+        for i, (start, team_id) in enumerate(spells):
+            end = spells[i + 1][0] if i + 1 < len(spells) else None
+            rows.append((rep_id, team_id, start, end))
+    return _table({
+        "rep_id": (pa.string(), [r[0] for r in rows]),
+        "team_id": (pa.string(), [r[1] for r in rows]),
+        "valid_from": (pa.date32(), [r[2] for r in rows]),
+        "valid_to": (pa.date32(), [r[3] for r in rows]),
+    })
+
+
+def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    for r in records:
+        roster.teams[r.team_id.casefold()] = r.team_id
+        roster.teams.setdefault(r.name.casefold(), r.team_id)
+    errors = [RowError(file, r.line, "parent", r.parent, "is not a team in this file or the workspace",
+                       "add the parent team first") for r in records
+              if r.parent and roster.team_id(r.parent) is None]
+    if errors:
+        raise ImportRejected(errors)
+    table = _table({
+        "team_id": (pa.string(), [r.team_id for r in records]),
+        "name": (pa.string(), [r.name for r in records]),
+        "parent_id": (pa.string(), [roster.team_id(r.parent) if r.parent else None for r in records]),
+        "level": (pa.string(), [r.level for r in records]),
+    })
+    changed = replace_groups(ws, "teams", table, ["team_id"], import_id)
+    rebuild_closure(ws, file)
+    return changed
+
+
+WRITERS = {"deals": write_deals, "credits": write_credits, "quotas": write_quotas,
+           "fx": write_fx, "reps": write_reps, "teams": write_teams}

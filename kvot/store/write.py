@@ -1,0 +1,48 @@
+"""Replace groups of rows in a workspace table with what an import brings, changing only what differs.
+
+A "group" is the set of rows sharing a key (one deal, the credits of one deal, one quota span).
+Incoming groups identical to the stored ones are left alone, so importing the same data twice
+changes nothing; a group that differs is replaced whole, and stamped with the new import id.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+
+def _key_sql(columns: list[str], alias: str) -> str:
+    parts = [f"coalesce(CAST({alias}.{c} AS VARCHAR), chr(30))" for c in columns]
+    return "concat_ws(chr(31), " + ", ".join(parts) + ")"
+
+
+def replace_groups(workspace, table: str, incoming: pa.Table, key: list[str],
+                   import_id: int) -> int:
+    """Write ``incoming`` (every column of ``table`` but import_id/line... as given) into ``table``.
+
+    Returns the number of groups that were new or changed.
+    """
+    values = [c for c in incoming.column_names if c != "line"]
+    db = workspace.db
+    db.register("_kvot_incoming", incoming)
+    try:
+        inc_key, cur_key = _key_sql(key, "i"), _key_sql(key, "t")
+        cols = ", ".join(values)
+        db.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _kvot_changed AS
+            WITH inc AS (SELECT {inc_key} AS k, {cols} FROM _kvot_incoming i),
+                 cur AS (SELECT {cur_key} AS k, {cols} FROM {table} t
+                         WHERE {cur_key} IN (SELECT k FROM inc)),
+                 diff AS ((SELECT * FROM inc EXCEPT SELECT * FROM cur)
+                          UNION (SELECT * FROM cur EXCEPT SELECT * FROM inc))
+            SELECT DISTINCT k FROM diff""")
+        changed = db.execute("SELECT count(*) FROM _kvot_changed").fetchone()[0]
+        if changed:
+            db.execute(f"DELETE FROM {table} t WHERE {cur_key} IN (SELECT k FROM _kvot_changed)")
+            all_cols = ", ".join(incoming.column_names)
+            db.execute(f"""
+                INSERT INTO {table} ({all_cols}, import_id)
+                SELECT {all_cols}, ? FROM _kvot_incoming i
+                WHERE {inc_key} IN (SELECT k FROM _kvot_changed)""", [import_id])
+        db.execute("DROP TABLE _kvot_changed")
+        return changed
+    finally:
+        db.unregister("_kvot_incoming")

@@ -1,0 +1,267 @@
+"""Hand-computed scenarios: small inputs, the figure a RevOps analyst works out on paper."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import kvot
+from tests.conftest import D, figures
+
+NO_CONFIG = {}
+
+
+def report(ws, tmp_path, **kw):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    return kvot.attainment(ws, config=empty, **kw)
+
+
+def test_10000_closed_against_12000_quota_is_83_33_percent(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Closed Won,2025-03-10,10000,SEK
+        """, quotas="""
+        rep,period,amount,currency
+        Anna,2025-03,12000,SEK
+        """, settings={"reporting_currency": "SEK"})
+    row = report(ws, tmp_path).rows[0]
+    assert (row.mrr_closed, row.quota) == (D("10000"), D("12000"))
+    assert row.attainment_pct.quantize(D("0.01")) == D("83.33")
+    assert row.met is False
+
+
+def test_annual_and_multi_year_terms_are_normalised_to_monthly(build, tmp_path):
+    # 120 000 a year = 10 000 a month; TCV 240 000 over 24 months = 10 000; 360 000 over 36 = 10 000
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency,billing_period,term_months
+        A,Anna,Won,2025-01-10,120000,SEK,annual,
+        B,Anna,Won,2025-01-11,30000,SEK,quarterly,
+        """, settings={"reporting_currency": "SEK", "amount": "per_billing_period"})
+    tcv = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency,term_months
+        C,Bo,Won,2025-01-12,240000,SEK,24
+        D,Bo,Won,2025-01-13,360000,SEK,36
+        """, settings={"reporting_currency": "SEK", "amount": "tcv"})
+    assert figures(report(ws, tmp_path))[("Anna", "2025-01")][0] == D("20000")
+    assert figures(report(tcv, tmp_path))[("Bo", "2025-01")][0] == D("20000")
+
+
+def test_renewals_and_contraction_are_not_mrr_closed(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency,kind
+        N,Anna,Won,2025-02-01,1000,SEK,new
+        E,Anna,Won,2025-02-02,300,SEK,expansion
+        R,Anna,Won,2025-02-03,5000,SEK,renewal
+        C,Anna,Won,2025-02-04,-200,SEK,contraction
+        L,Anna,Lost,2025-02-05,9000,SEK,new
+        """, settings={"reporting_currency": "SEK"})
+    row = report(ws, tmp_path).rows[0]
+    assert (row.mrr_closed, row.deals) == (D("1300"), 2)
+
+
+def test_a_repeated_deal_row_counts_once(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-02-01,1000,SEK
+        D1,Anna,Won,2025-02-01,1000,SEK
+        D2,Anna,Won,2025-02-02,500,SEK
+        """, settings={"reporting_currency": "SEK"})
+    assert figures(report(ws, tmp_path))[("Anna", "2025-02")][0] == D("1500")
+
+
+def test_a_60_40_split_credits_each_rep_its_share_and_the_team_once(build, tmp_path):
+    ws = build(reps="""
+        rep_id,name,team
+        anna,Anna,North
+        bo,Bo,North
+        """, deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        S,anna,Won,2025-04-15,10000,SEK
+        """, credits="""
+        deal_id,rep,share
+        S,anna,60
+        S,bo,40
+        """, settings={"reporting_currency": "SEK"})
+    reps = figures(report(ws, tmp_path))
+    assert reps[("anna", "2025-04")][0] == D("6000")
+    assert reps[("bo", "2025-04")][0] == D("4000")
+    team = report(ws, tmp_path, by="team").rows[0]
+    assert (team.mrr_closed, team.deals) == (D("10000"), 1)
+    company = report(ws, tmp_path, by="company").rows[0]
+    assert company.mrr_closed == D("10000")
+
+
+MOVE = dict(
+    reps="""
+        rep_id,name,team,team_from
+        bo,Bo,North,
+        bo,Bo,South,2025-02-15
+        cy,Cy,South,
+        """,
+    deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,bo,Won,2025-01-20,1000,SEK
+        D2,bo,Won,2025-02-14,2000,SEK
+        D3,bo,Won,2025-02-15,4000,SEK
+        D4,bo,Won,2025-03-03,8000,SEK
+        """,
+    quotas="""
+        rep,period,amount,currency
+        bo,2025-01,3100,SEK
+        bo,2025-02,2800,SEK
+        bo,2025-03,3100,SEK
+        cy,2025-Q1,9000,SEK
+        """)
+
+
+def test_a_deal_stays_with_the_team_the_rep_was_in_on_the_close_date(build, tmp_path):
+    ws = build(settings={"reporting_currency": "SEK"}, **MOVE)
+    teams = figures(report(ws, tmp_path, by="team", period="quarter"))
+    # North: D1 + D2 (closed before the 15th); South: D3 + D4
+    assert teams[("North", "2025-Q1")][0] == D("3000")
+    assert teams[("South", "2025-Q1")][0] == D("12000")
+
+
+def test_team_quota_weights_a_moving_rep_by_days_in_the_team(build, tmp_path):
+    ws = build(settings={"reporting_currency": "SEK"}, **MOVE)
+    teams = figures(report(ws, tmp_path, by="team", period="quarter"))
+    # North: January 3100 + February 2800 x 14/28 = 4500
+    # South: February 2800 x 14/28 + March 3100 + Cy 9000 = 13500
+    assert teams[("North", "2025-Q1")][1] == D("4500")
+    assert teams[("South", "2025-Q1")][1] == D("13500")
+    assert teams[("South", "2025-Q1")][2] == D("88.89")  # 12000 / 13500
+
+
+def test_team_attainment_is_ratio_of_sums_not_mean_of_percentages(build, tmp_path):
+    # Anna 1000/1000 = 100 %, Bo 0/9000 = 0 %: the mean would be 50 %, the team is 10 %
+    ws = build(reps="""
+        rep_id,name,team
+        anna,Anna,T
+        bo,Bo,T
+        """, deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,anna,Won,2025-05-05,1000,SEK
+        """, quotas="""
+        rep,period,amount,currency
+        anna,2025-05,1000,SEK
+        bo,2025-05,9000,SEK
+        """, settings={"reporting_currency": "SEK"})
+    team = report(ws, tmp_path, by="team").rows[0]
+    assert (team.mrr_closed, team.quota, team.attainment_pct) == (D("1000"), D("10000"), D("10"))
+    bo = figures(report(ws, tmp_path))[("bo", "2025-05")]
+    assert bo == (D("0"), D("9000"), D("0.00"))  # a rep with no deals counts, with 0 closed
+
+
+def test_zero_and_missing_quota_give_no_quota(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-06-05,700,SEK
+        D2,Bo,Won,2025-06-06,800,SEK
+        """, quotas="""
+        rep,period,amount,currency
+        Anna,2025-06,0,SEK
+        """, settings={"reporting_currency": "SEK"})
+    rows = figures(report(ws, tmp_path))
+    assert rows[("Anna", "2025-06")] == (D("700"), D("0"), None)
+    assert rows[("Bo", "2025-06")] == (D("800"), None, None)
+
+
+def test_utc_2330_on_the_last_day_of_a_month_lands_in_the_next_month_in_stockholm(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        late,Anna,Won,2025-01-31T23:30:00Z,1000,SEK
+        early,Anna,Won,2025-01-31T22:30:00Z,10,SEK
+        """, settings={"reporting_currency": "SEK", "timezone": "Europe/Stockholm"})
+    rows = figures(report(ws, tmp_path))
+    assert rows[("Anna", "2025-01")][0] == D("10")  # 23:30 Stockholm time
+    assert rows[("Anna", "2025-02")][0] == D("1000")  # 00:30 on 1 February
+
+
+def test_utc_2330_stays_in_its_month_when_reporting_in_utc(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        late,Anna,Won,2025-01-31T23:30:00Z,1000,SEK
+        """, settings={"reporting_currency": "SEK"})
+    assert figures(report(ws, tmp_path))[("Anna", "2025-01")][0] == D("1000")
+
+
+def test_a_quarterly_quota_shows_no_quota_in_monthly_report_and_counts_in_the_quarter(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-02-10,3000,SEK
+        """, quotas="""
+        rep,period,amount,currency
+        Anna,2025-Q1,9000,SEK
+        """, settings={"reporting_currency": "SEK"})
+    months = figures(report(ws, tmp_path))
+    assert [months[("Anna", m)][1] for m in ("2025-01", "2025-02", "2025-03")] == [None] * 3
+    quarter = figures(report(ws, tmp_path, period="quarter"))[("Anna", "2025-Q1")]
+    assert quarter == (D("3000"), D("9000"), D("33.33"))
+
+
+def test_monthly_quotas_sum_into_the_quarter(build, tmp_path):
+    ws = build(quotas="""
+        rep,period,amount,currency
+        Anna,2025-01,1000,SEK
+        Anna,2025-02,2000,SEK
+        Anna,2025-03,3000,SEK
+        """, settings={"reporting_currency": "SEK"})
+    assert figures(report(ws, tmp_path, period="quarter"))[("Anna", "2025-Q1")][1] == D("6000")
+
+
+def test_three_currencies_are_converted_at_the_close_date_before_summing(build, tmp_path):
+    # 1000 SEK + 100 EUR x 11.50 (rate of 2025-03-01, in force on the 3rd) + 100 USD x 10.00
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        S,Anna,Won,2025-03-03,1000,SEK
+        E,Anna,Won,2025-03-03,100,eur
+        U,Anna,Won,2025-03-04,100,USD
+        """, fx="""
+        currency,base,date,rate
+        EUR,SEK,2025-02-01,11.00
+        EUR,SEK,2025-03-01,11.50
+        EUR,SEK,2025-03-04,12.00
+        USD,SEK,2025-03-04,10.00
+        """, settings={"reporting_currency": "SEK"})
+    assert figures(report(ws, tmp_path))[("Anna", "2025-03")][0] == D("3150")
+
+
+def test_a_missing_rate_is_an_error_not_a_rate_of_one(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        U,Anna,Won,2025-03-04,100,USD
+        """, settings={"reporting_currency": "SEK"})
+    try:
+        report(ws, tmp_path)
+    except kvot.KvotError as exc:
+        assert "USD" in str(exc) and "kvot import fx" in str(exc)
+    else:
+        raise AssertionError("a deal without a rate was converted")
+
+
+def test_quota_in_another_currency_is_converted_at_its_first_day(build, tmp_path):
+    ws = build(quotas="""
+        rep,period,amount,currency
+        Anna,2025-03,1000,EUR
+        """, fx="""
+        currency,base,date,rate
+        EUR,SEK,2025-02-28,11.00
+        EUR,SEK,2025-03-01,11.50
+        """, settings={"reporting_currency": "SEK"})
+    assert figures(report(ws, tmp_path))[("Anna", "2025-03")][1] == D("11500")
+
+
+def test_a_fiscal_year_starting_in_february(build, tmp_path):
+    # FY2026 runs 2025-02-01 .. 2026-01-31; its Q1 is Feb-Apr 2025
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        jan,Anna,Won,2025-01-31,1,SEK
+        feb,Anna,Won,2025-02-01,10,SEK
+        apr,Anna,Won,2025-04-30,100,SEK
+        may,Anna,Won,2025-05-01,1000,SEK
+        """, settings={"reporting_currency": "SEK", "fiscal_year_start_month": 2})
+    quarters = figures(report(ws, tmp_path, period="quarter"))
+    assert quarters[("Anna", "FY2025-Q4")][0] == D("1")
+    assert quarters[("Anna", "FY2026-Q1")][0] == D("110")
+    assert quarters[("Anna", "FY2026-Q2")][0] == D("1000")
+    years = figures(report(ws, tmp_path, period="year"))
+    assert years[("Anna", "FY2026")][0] == D("1110")
