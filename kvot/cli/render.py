@@ -44,6 +44,7 @@ def row_dict(row, timezone: str) -> dict:
         d[key] = text(d[key])
     d["period_start"] = str(d["period_start"])
     d["period_end"] = str(d["period_end"])
+    d["path"] = " > ".join(row.path) if row.path else None
     d["status"] = _status(row)
     d["timezone"] = timezone
     return d
@@ -64,7 +65,7 @@ def report_json(report) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-CSV_COLUMNS = ["level", "id", "name", "parent", "period", "period_start", "period_end",
+CSV_COLUMNS = ["level", "id", "name", "parent", "path", "period", "period_start", "period_end",
                "mrr_closed", "quota", "attainment_pct", "status", "deals", "overlay_mrr",
                "quota_source", "currency", "timezone"]
 
@@ -98,7 +99,7 @@ def report_csv(report) -> str:
 def report_table(report) -> Table:
     title = (f"MRR closed vs quota by {report.level}, {report.grain} {report.range_label}, "
              f"{report.currency}, time zone {report.timezone}")
-    table = Table(title=title, title_justify="left")
+    table = Table(caption=title, caption_justify="left")
     show_overlay = any(r.overlay_mrr for r in report.rows)
     for header, justify in [("Name", "left"), ("Period", "left"), ("MRR closed", "right"),
                             ("Quota", "right"), ("Attainment", "right"), ("Deals", "right")]:
@@ -107,7 +108,8 @@ def report_table(report) -> Table:
         table.add_column("Overlay (apart)", justify="right")
     for r in report.rows:
         mark = "" if r.met is None else (" ✓" if r.met else "")
-        cells = [r.name, r.period, grouped(r.mrr_closed), grouped(r.quota, NO_QUOTA),
+        name = "  " * (len(r.path) - 1) + r.name if r.path else r.name
+        cells = [name, r.period, grouped(r.mrr_closed), grouped(r.quota, NO_QUOTA),
                  percent(r.attainment_pct) + mark, str(r.deals)]
         if show_overlay:
             cells.append(grouped(r.overlay_mrr))

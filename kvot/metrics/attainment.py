@@ -5,7 +5,7 @@ in Python with Decimal on the few aggregated rows. No quota, or a quota of 0, gi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import ibis
@@ -14,7 +14,7 @@ import pyarrow as pa
 from kvot.config import Settings
 from kvot.metrics import closed, quota
 from kvot.metrics.context import MetricContext, build_context
-from kvot.metrics.select import Selection, select_entities
+from kvot.metrics.select import Selection, select_entities, team_paths
 from kvot.periods import Period
 
 LEVELS = ("rep", "team", "company")
@@ -44,6 +44,7 @@ class AttainmentRow:
     deals: int
     overlay_mrr: Decimal = ZERO
     quota_source: str | None = None
+    path: tuple[str, ...] = ()  # teams: names from the top of the hierarchy down
 
     @property
     def met(self) -> bool | None:
@@ -133,6 +134,9 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
     table = _level_expr(ctx, by, entities).to_pyarrow().to_pylist()
     periods = {p.key: p for p in ctx.periods}
     rows = [_row(by, ctx, periods, r) for r in table]
-    rows.sort(key=lambda r: (r.name.lower(), r.id, r.period_start))
+    if by == "team":
+        paths = team_paths(ctx.tables)
+        rows = [replace(r, path=paths.get(r.id, (r.name,))) for r in rows]
+    rows.sort(key=lambda r: ([p.lower() for p in r.path] or [r.name.lower()], r.id, r.period_start))
     report.rows.extend(rows)
     return report

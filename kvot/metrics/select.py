@@ -83,3 +83,18 @@ def select_entities(ctx: MetricContext, sel: Selection) -> ibis.Table | None:
     if sel.level == "team":
         return _teams(ctx, sel)
     return None
+
+
+def team_paths(tables: Tables) -> dict[str, tuple[str, ...]]:
+    """Each team's names from the top of the hierarchy down to it (a small query)."""
+    rows = tables.teams.select("team_id", "name", "parent_id").to_pyarrow().to_pylist()
+    by_id = {r["team_id"]: r for r in rows}
+
+    def path(team_id: str, seen: tuple = ()) -> tuple[str, ...]:
+        row = by_id[team_id]
+        parent = row["parent_id"]
+        if parent is None or parent not in by_id or parent in seen:
+            return (row["name"],)
+        return path(parent, seen + (team_id,)) + (row["name"],)
+
+    return {team_id: path(team_id) for team_id in by_id}
