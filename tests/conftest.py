@@ -1,7 +1,9 @@
 """Shared helpers: small readable input files and a workspace built from them."""
 from __future__ import annotations
 
+import os
 import textwrap
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,24 +24,67 @@ def need_shared(folder: str) -> Path:
     return path
 
 
-@pytest.fixture
-def build(tmp_path):
-    """build(deals=..., quotas=..., ..., **settings) -> workspace holding those CSV texts."""
-    opened = []
+POSTGRES_URL = os.environ.get("KVOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+ENGINES = ("duckdb", "postgres")
 
-    def _build(settings: dict | None = None, **files: str):
+
+def postgres_or_skip() -> str:
+    """The test server's URL; skip when no PostgreSQL server answers there."""
+    try:
+        import psycopg
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server to test against
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL} ({type(exc).__name__}); "
+                    "set KVOT_TEST_POSTGRES to a server's URL")
+    return POSTGRES_URL
+
+
+def new_workspace(engine: str, cleanups: list):
+    """An empty workspace on ``engine``: DuckDB in memory, or a fresh PostgreSQL schema."""
+    if engine == "duckdb":
         ws = kvot.open_workspace(":memory:")
-        opened.append(ws)
+    else:
+        import psycopg
+        url = postgres_or_skip()
+        schema = f"kvot_test_{uuid.uuid4().hex[:12]}"
+        ws = kvot.open_workspace(f"{url}?schema={schema}")
+
+        def drop():
+            with psycopg.connect(url, autocommit=True) as con:
+                con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cleanups.append(drop)
+    cleanups.insert(0, ws.close)
+    return ws
+
+
+def make_builder(engine: str, tmp_path: Path, cleanups: list):
+    def _build(settings: dict | None = None, **files: str):
+        ws = new_workspace(engine, cleanups)
         for kind in IMPORT_ORDER:
             if kind in files:
                 path = tmp_path / f"{kind}.csv"
                 path.write_text(textwrap.dedent(files[kind]).lstrip(), encoding="utf-8")
                 kvot.import_file(ws, kind, path, config=_no_config(tmp_path), **(settings or {}))
         return ws
+    return _build
 
-    yield _build
-    for ws in opened:
-        ws.close()
+
+@pytest.fixture
+def build(tmp_path):
+    """build(deals=..., quotas=..., ..., settings={...}) -> a DuckDB workspace holding those CSV texts."""
+    cleanups: list = []
+    yield make_builder("duckdb", tmp_path, cleanups)
+    for cleanup in cleanups:
+        cleanup()
+
+
+@pytest.fixture(params=ENGINES)
+def build_on_every_engine(request, tmp_path):
+    """Like ``build``, once per engine kvot supports."""
+    cleanups: list = []
+    yield make_builder(request.param, tmp_path, cleanups)
+    for cleanup in cleanups:
+        cleanup()
 
 
 def _no_config(tmp_path: Path) -> Path:

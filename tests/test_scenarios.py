@@ -6,7 +6,13 @@ from decimal import Decimal
 import kvot
 from tests.conftest import D, figures
 
-NO_CONFIG = {}
+import pytest
+
+
+@pytest.fixture
+def build(build_on_every_engine):
+    """Every scenario runs on every engine and must give the same figures."""
+    return build_on_every_engine
 
 
 def report(ws, tmp_path, **kw):

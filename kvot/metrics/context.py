@@ -86,8 +86,8 @@ def month_index_of(day: ibis.Value) -> ibis.Value:
 
 def data_range(tables: Tables, settings: Settings) -> tuple[date, date] | None:
     """First and last day that has a counted won deal or a quota."""
-    deals = counted_won(tables.deals, settings)
-    q = tables.quotas
+    deals = nullable(counted_won(tables.deals, settings))
+    q = nullable(tables.quotas)
     spans = [deals.aggregate(lo=deals.close_on.min(), hi=deals.close_on.max()),
              q.aggregate(lo=q.starts_on.min(), hi=q.ends_on.max())]
     found = [r for s in spans for r in s.to_pyarrow().to_pylist() if r["lo"] is not None]

@@ -21,5 +21,4 @@ def rebuild_closure(workspace, file: str = "teams") -> None:
     parents = dict(workspace.execute("SELECT team_id, parent_id FROM teams"))
     rows = [(a, t, depth) for t in parents for depth, a in enumerate(ancestors(parents, t, file))]
     workspace.execute("DELETE FROM _kvot_team_closure")
-    if rows:
-        workspace.db.executemany("INSERT INTO _kvot_team_closure VALUES (?, ?, ?)", rows)
+    workspace.executemany("INSERT INTO _kvot_team_closure VALUES (?, ?, ?)", rows)

@@ -1,51 +1,87 @@
-"""Open a workspace: an embedded DuckDB file by default, migrated to the current schema."""
+"""Open a workspace: an embedded DuckDB file by default, or a PostgreSQL schema; migrate it.
+
+Both engines offer the same small surface: ``execute`` (``?`` placeholders), ``executemany``,
+``transaction``, ``load_temp`` (an Arrow table as a temporary table) and ``ibis`` (the
+connection the metrics run on).
+"""
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import duckdb
 import ibis
+import pyarrow as pa
 
 from kvot.errors import WorkspaceError
 from kvot.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_PATH = "kvot.duckdb"
 ENV_VAR = "KVOT_WORKSPACE"
+POSTGRES_PREFIXES = ("postgres://", "postgresql://")
 
 
-@dataclass
 class Workspace:
     """A connection to the workspace tables, for reading (Ibis) and writing (SQL)."""
 
-    location: str
-    db: duckdb.DuckDBPyConnection
+    engine = "?"
 
+    def __init__(self, location: str):
+        self.location = location
+        self._ibis: ibis.BaseBackend | None = None
+        self._depth = 0
+
+    # engine-specific
+    def _connect_ibis(self) -> ibis.BaseBackend:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: list | None = None) -> list[tuple]:
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def load_temp(self, name: str, table: pa.Table) -> None:
+        """Make ``table`` queryable as ``name`` until :meth:`drop_temp`."""
+        raise NotImplementedError
+
+    def drop_temp(self, name: str) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # shared
     @property
     def ibis(self) -> ibis.BaseBackend:
-        if not hasattr(self, "_ibis"):
-            self._ibis = ibis.duckdb.from_connection(self.db)
+        if self._ibis is None:
+            self._ibis = self._connect_ibis()
         return self._ibis
 
     def table(self, name: str) -> ibis.Table:
         return self.ibis.table(name)
 
-    def execute(self, sql: str, params: list | None = None) -> list[tuple]:
-        return self.db.execute(sql, params or []).fetchall()
-
     @contextmanager
     def transaction(self) -> Iterator["Workspace"]:
-        """All or nothing: a failure inside rolls every change back."""
-        self.db.execute("BEGIN TRANSACTION")
+        """All or nothing: a failure inside rolls every change back. Nested use joins the outer."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.execute("BEGIN")
+        self._depth = 1
         try:
             yield self
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._depth = 0
+            self.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        self._depth = 0
+        self.execute("COMMIT")
 
     def settings(self) -> dict[str, str]:
         return dict(self.execute("SELECT key, value FROM _kvot_settings"))
@@ -56,8 +92,8 @@ class Workspace:
                 self.execute("DELETE FROM _kvot_settings WHERE key = ?", [key])
                 self.execute("INSERT INTO _kvot_settings VALUES (?, ?)", [key, value])
 
-    def close(self) -> None:
-        self.db.close()
+    def __repr__(self) -> str:
+        return f"<{self.engine} workspace {self.location}>"
 
 
 def resolve_location(location: str | os.PathLike | None) -> str:
@@ -70,28 +106,30 @@ def resolve_location(location: str | os.PathLike | None) -> str:
 def open_workspace(location: str | os.PathLike | None = None) -> Workspace:
     """Open (creating and migrating if needed) the workspace at ``location``.
 
-    ``":memory:"`` gives a workspace that lives only as long as the process.
+    A path is a DuckDB file (``":memory:"`` lives only as long as the process); a
+    ``postgresql://user@host:port/database?schema=NAME`` URL is a schema in a PostgreSQL database.
     """
     where = resolve_location(location)
-    if where.startswith(("postgres://", "postgresql://")):
-        raise WorkspaceError(
-            f"{where.split('@')[-1]}: PostgreSQL workspaces are not supported yet; use a DuckDB file")
-    if where != ":memory:":
-        parent = Path(where).parent
-        if not parent.exists():
-            raise WorkspaceError(f"workspace {where}: folder {parent} does not exist")
+    if where.startswith(POSTGRES_PREFIXES):
+        from kvot.store.postgres import PostgresWorkspace
+        workspace: Workspace = PostgresWorkspace.connect(where)
+    else:
+        from kvot.store.duck import DuckDBWorkspace
+        if where != ":memory:" and not Path(where).parent.exists():
+            raise WorkspaceError(f"workspace {where}: folder {Path(where).parent} does not exist")
+        workspace = DuckDBWorkspace.connect(where)
     try:
-        db = duckdb.connect(where)
-    except duckdb.Error as exc:
-        raise WorkspaceError(f"workspace {where} cannot be opened: {exc}") from None
-    workspace = Workspace(where, db)
-    migrate(workspace)
+        migrate(workspace)
+    except BaseException:
+        workspace.close()
+        raise
     return workspace
 
 
 def schema_version(workspace: Workspace) -> int:
     exists = workspace.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = '_kvot_schema'")[0][0]
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name = '_kvot_schema' AND table_schema = current_schema()")[0][0]
     if not exists:
         return 0
     return workspace.execute("SELECT coalesce(max(version), 0) FROM _kvot_schema")[0][0]

@@ -21,28 +21,28 @@ def replace_groups(workspace, table: str, incoming: pa.Table, key: list[str],
     Returns the number of groups that were new or changed.
     """
     values = [c for c in incoming.column_names if c != "line"]
-    db = workspace.db
-    db.register("_kvot_incoming", incoming)
+    workspace.load_temp("_kvot_incoming", incoming)
     try:
         inc_key, cur_key = _key_sql(key, "i"), _key_sql(key, "t")
         cols = ", ".join(values)
-        db.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _kvot_changed AS
+        workspace.execute("DROP TABLE IF EXISTS _kvot_changed")
+        workspace.execute(f"""
+            CREATE TEMP TABLE _kvot_changed AS
             WITH inc AS (SELECT {inc_key} AS k, {cols} FROM _kvot_incoming i),
                  cur AS (SELECT {cur_key} AS k, {cols} FROM {table} t
                          WHERE {cur_key} IN (SELECT k FROM inc)),
                  diff AS ((SELECT * FROM inc EXCEPT SELECT * FROM cur)
                           UNION (SELECT * FROM cur EXCEPT SELECT * FROM inc))
             SELECT DISTINCT k FROM diff""")
-        changed = db.execute("SELECT count(*) FROM _kvot_changed").fetchone()[0]
+        changed = workspace.execute("SELECT count(*) FROM _kvot_changed")[0][0]
         if changed:
-            db.execute(f"DELETE FROM {table} t WHERE {cur_key} IN (SELECT k FROM _kvot_changed)")
+            workspace.execute(f"DELETE FROM {table} t WHERE {cur_key} IN (SELECT k FROM _kvot_changed)")
             all_cols = ", ".join(incoming.column_names)
-            db.execute(f"""
+            workspace.execute(f"""
                 INSERT INTO {table} ({all_cols}, import_id)
                 SELECT {all_cols}, ? FROM _kvot_incoming i
                 WHERE {inc_key} IN (SELECT k FROM _kvot_changed)""", [import_id])
-        db.execute("DROP TABLE _kvot_changed")
+        workspace.execute("DROP TABLE _kvot_changed")
         return changed
     finally:
-        db.unregister("_kvot_incoming")
+        workspace.drop_temp("_kvot_incoming")

@@ -1,0 +1,88 @@
+"""A workspace in PostgreSQL: ``postgresql://user@host:port/database?schema=NAME``.
+
+The schema (default ``public``) is created when missing and holds the same tables as a DuckDB
+workspace. Writes go through one psycopg connection; the metrics run on the same connection
+through Ibis' PostgreSQL backend.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import ibis
+import pyarrow as pa
+
+from kvot.errors import WorkspaceError
+from kvot.store.workspace import Workspace
+
+SQL_TYPES = {"string": "VARCHAR", "bool": "BOOLEAN", "date32[day]": "DATE",
+             "timestamp[us]": "TIMESTAMP", "int32": "INTEGER", "int64": "BIGINT"}
+
+
+def split_schema(url: str) -> tuple[str, str]:
+    """The connection URL without kvot's own ``schema`` parameter, and that schema."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    schema = query.pop("schema", "public")
+    if not schema.replace("_", "").isalnum():
+        raise WorkspaceError(f"schema {schema!r}: use letters, digits and _ only")
+    return urlunsplit(parts._replace(query=urlencode(query))), schema
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_decimal(arrow_type):
+        return f"DECIMAL({arrow_type.precision},{arrow_type.scale})"
+    return SQL_TYPES[str(arrow_type)]
+
+
+class PostgresWorkspace(Workspace):
+    engine = "postgres"
+
+    def __init__(self, location: str, con, schema: str):
+        super().__init__(location)
+        self.con = con
+        self.schema = schema
+
+    @classmethod
+    def connect(cls, url: str) -> "PostgresWorkspace":
+        try:
+            import psycopg
+        except ImportError:
+            raise WorkspaceError(
+                "a PostgreSQL workspace needs the postgres extra: pip install 'kvot[postgres]'") from None
+        dsn, schema = split_schema(url)
+        try:
+            con = psycopg.connect(dsn, autocommit=True)
+        except psycopg.Error as exc:
+            where = url.split("@")[-1]
+            raise WorkspaceError(f"PostgreSQL workspace {where} cannot be reached: {exc}".strip()) from None
+        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        con.execute(f'SET search_path TO "{schema}"')
+        return cls(url.split("@")[-1], con, schema)
+
+    def _connect_ibis(self) -> ibis.BaseBackend:
+        return ibis.postgres.from_connection(self.con)
+
+    def execute(self, sql: str, params: list | None = None) -> list[tuple]:
+        cur = self.con.execute(sql.replace("?", "%s"), params or None)
+        return cur.fetchall() if cur.description else []
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            with self.con.cursor() as cur:
+                cur.executemany(sql.replace("?", "%s"), rows)
+
+    def load_temp(self, name: str, table: pa.Table) -> None:
+        columns = ", ".join(f"{f.name} {_sql_type(f.type)}" for f in table.schema)
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        self.con.execute(f"CREATE TEMP TABLE {name} ({columns})")
+        names = ", ".join(table.column_names)
+        with self.con.cursor() as cur, cur.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for batch in table.to_batches(65536):
+                for row in zip(*(col.to_pylist() for col in batch.columns)):
+                    copy.write_row(row)
+
+    def drop_temp(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def close(self) -> None:
+        self.con.close()
