@@ -36,6 +36,7 @@ class Settings:
     date_format: str | None = None  # "day-first" | "month-first"; None: decided per column
     encoding: str | None = None  # None: UTF-8 (with or without BOM), else Windows-1252
     team_path: tuple[str, ...] | None = None  # rep files: columns naming the teams, top first
+    minor_units: bool | None = None  # amounts in cents/öre (÷ 100); None: the profile's default
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -71,6 +72,8 @@ def _validate(s: Settings) -> None:
     for kind in s.counted_kinds:
         if kind not in DEAL_KINDS:
             raise SettingsError(f"counted kind {kind!r} is not one of {', '.join(DEAL_KINDS)}")
+    if s.minor_units not in (None, True, False):
+        raise SettingsError(f"minor_units = {s.minor_units!r}: use true or false")
     for code in (s.reporting_currency, s.currency):
         if code is not None and (len(code) != 3 or not code.isalpha()):
             raise SettingsError(f"currency {code!r} is not a three-letter ISO code such as SEK")
@@ -83,6 +86,9 @@ def _coerce(name: str, value: Any) -> Any:
         return tuple(i.strip() for i in items if i.strip())
     if name == "fiscal_year_start_month":
         return int(value)
+    if name == "minor_units" and isinstance(value, str):
+        return {"true": True, "yes": True, "1": True, "false": False, "no": False,
+                "0": False}.get(value.strip().lower(), value)
     if name in ("reporting_currency", "currency") and value is not None:
         return str(value).upper()
     return value

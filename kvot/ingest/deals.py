@@ -28,7 +28,9 @@ from kvot.config import DEAL_KINDS, Settings
 from kvot.errors import ImportRejected
 from kvot.ingest.columns import missing_column
 from kvot.ingest.dates import as_utc, local_date
-from kvot.ingest.mrr import months_for, monthly_amount
+from kvot.ingest.kind_conflicts import kind_conflict_notes
+from kvot.ingest.mrr import from_minor_units, months_for, monthly_amount
+from kvot.ingest.profiles import get_profile
 from kvot.ingest.readers import Row
 from kvot.ingest.records import DealRecord, ReadResult, conflict_errors, drop_repeats
 from kvot.ingest.source import Source, open_source
@@ -55,13 +57,24 @@ def read_deals(path: Path, settings: Settings, *, sheet: str | None = None,
                decimal: str | None = None, date_format: str | None = None,
                encoding: str | None = None) -> ReadResult[DealRecord]:
     """Read a deals file; raise ImportRejected listing every bad row."""
+    if get_profile(settings.profile).subscriptions:
+        from kvot.ingest.subscriptions import read_subscriptions
+        return read_subscriptions(path, settings, sheet=sheet, decimal=decimal,
+                                  date_format=date_format, encoding=encoding)
     src = open_source(path, settings, "deals", ("deal_id", "close_date"), sheet=sheet,
                       decimal=decimal, date_format=date_format, encoding=encoding)
     cols = _deal_columns(src)
     records = [r for row in src.rows if (r := _deal(src, cols, row)) is not None]
-    records = _one_per_deal(src, records)
+    records = one_per_deal(src, records)
     _note_kinds(src)
+    note_minor_units(src)
     return src.finish(records)
+
+
+def note_minor_units(src: Source) -> None:
+    if src.minor_units:
+        src.notes.append("amounts in minor units: ÷ 100 (÷ 1 for zero-decimal currencies "
+                         "such as JPY, ÷ 1000 for KWD, BHD, ...)")
 
 
 def _deal_columns(src: Source) -> DealColumns:
@@ -102,25 +115,25 @@ def _deal(src: Source, cols: DealColumns, row: Row) -> DealRecord | None:
     if src.has("stage") and not stage:
         src.fail(row.line, "stage", None, "is blank: every deal needs a stage")
     is_won = stage.casefold() in cols.won_stages or not src.has("stage")
-    owner = _owner(src, row, is_won)
-    kind = _kind(src, row, is_won)
+    owner = row_owner(src, row, is_won)
+    kind = row_kind(src, row, is_won)
     closed_at, close_on = _close(src, cols, row, is_won)
-    amount, months, mrr = _money(src, cols, row, is_won)
-    currency = _currency(src, cols, row)
+    currency = row_currency(src, cols.currency, row)
+    amount, months, mrr = _money(src, cols, row, is_won, currency)
     if len(src.errors) > errors_before:
         return None
     return DealRecord(deal_id, src.text(row, "name") or None, owner, stage, is_won, kind,
                       closed_at, close_on, amount, cols.basis, months, mrr, currency, row.line)
 
 
-def _owner(src: Source, row: Row, is_won: bool) -> str:
+def row_owner(src: Source, row: Row, is_won: bool) -> str:
     owner = src.text(row, "owner")
     if is_won and src.has("owner") and not owner:
         src.fail(row.line, "owner", None, "is blank: a won deal needs an owner")
     return owner
 
 
-def _kind(src: Source, row: Row, is_won: bool) -> str:
+def row_kind(src: Source, row: Row, is_won: bool) -> str:
     if not src.has("kind"):
         return _pipeline_kind(src, row) or "new"
     text = src.text(row, "kind")
@@ -152,13 +165,15 @@ def _close(src: Source, cols: DealColumns, row: Row,
     return closed_at, local_date(value, src.settings.timezone)
 
 
-def _money(src: Source, cols: DealColumns, row: Row,
-           is_won: bool) -> tuple[Decimal, Decimal, Decimal]:
+def _money(src: Source, cols: DealColumns, row: Row, is_won: bool,
+           currency: str) -> tuple[Decimal, Decimal, Decimal]:
     amount = cols.amounts.get(row.line)
     if amount is None:
         if is_won and not src.text(row, cols.amount_field):
             src.fail(row.line, cols.amount_field, None, "is blank: a won deal needs an amount")
         amount = Decimal(0)
+    if src.minor_units:
+        amount = from_minor_units(amount, currency)
     period, term = src.text(row, "billing_period"), src.text(row, "term_months")
     if not amount and not (period or term):
         return amount, Decimal(1), Decimal(0)
@@ -172,16 +187,16 @@ def _money(src: Source, cols: DealColumns, row: Row,
     return amount, months, monthly_amount(amount, months)
 
 
-def _currency(src: Source, cols: DealColumns, row: Row) -> str:
+def row_currency(src: Source, default: str, row: Row) -> str:
     text = src.text(row, "currency").upper()
     if not text:
-        return cols.currency
+        return default
     if len(text) != 3 or not text.isalpha():
         src.fail(row.line, "currency", text, "is not a three-letter currency code such as SEK")
     return text
 
 
-def _one_per_deal(src: Source, records: list[DealRecord]) -> list[DealRecord]:
+def one_per_deal(src: Source, records: list[DealRecord]) -> list[DealRecord]:
     columns = {f: src.columns.header(c) or c for f, c in FIELD_COLUMNS.items()}
     columns["amount"] = columns["mrr"] = src.columns.header(
         next(f for f in AMOUNT_FIELDS if src.has(f))) or "amount"
@@ -219,11 +234,4 @@ def _sum_line_items(src: Source, records: list[DealRecord],
 def _note_kinds(src: Source) -> None:
     if not src.has("kind"):
         src.notes.append("no kind column: every deal is new business")
-    word = src.profile.renewal_pipeline_word
-    if word and src.has("pipeline") and src.has("kind"):
-        disagree = sum(1 for row in src.rows if word in src.text(row, "pipeline").casefold()
-                       and src.profile.deal_kind(src.text(row, "kind")) != "renewal")
-        if disagree:
-            src.notes.append(
-                f"{disagree} deal(s) in a renewal pipeline have another deal type: "
-                "read as renewals (the pipeline wins)")
+    src.notes.extend(kind_conflict_notes(src))

@@ -94,3 +94,20 @@ def monthly_amount(amount: Decimal, months: Decimal) -> Decimal:
     except (InvalidOperation, ZeroDivisionError):
         raise ValueError("cannot divide by zero months") from None
     return mrr.quantize(MRR_PLACES, rounding=ROUND_HALF_EVEN, context=MRR_CONTEXT)
+
+
+# Digits after the decimal point of a currency's minor unit, as Stripe counts them (its
+# zero-decimal and three-decimal currencies);
+# every currency not listed has 2 (cents, öre).
+MINOR_UNIT_DIGITS = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG",
+                     "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+}
+DEFAULT_MINOR_UNIT_DIGITS = 2
+
+
+def from_minor_units(amount: Decimal, currency: str) -> Decimal:
+    """An amount in minor units (cents, öre) in major units: ÷ 100, ÷ 1 for JPY, ÷ 1000 for KWD."""
+    digits = MINOR_UNIT_DIGITS.get(currency.upper(), DEFAULT_MINOR_UNIT_DIGITS)
+    return amount.scaleb(-digits)

@@ -21,6 +21,8 @@ from kvot.ingest.dates import DECIMAL_FIX, FormatAmbiguous
 from kvot.ingest.dates import parse_date  # noqa: F401  (re-exported: one place for parsers)
 
 DECIMAL_STYLES = ("comma", "point")
+MAX_DIGITS = 18  # the workspace keeps 28 digits before the point; no real amount comes close
+MAX_AMOUNT = Decimal(10) ** MAX_DIGITS
 THOUSANDS_SPACES = " \u00a0\u202f\u2009'\u2019"
 CURRENCY_MARKS = re.compile(
     r"^(?:[A-Za-z]{3}|kr\.?|[$€£¥])\s*|\s*(?:[A-Za-z]{3}|kr\.?|:-|[$€£¥])$", re.IGNORECASE)
@@ -52,9 +54,13 @@ def parse_amount(text: str, decimal: str | None = None) -> Decimal:
         raise ValueError(f"has a misplaced {_sep_name(thousands)} for a decimal-{style} number")
     number = whole.replace(thousands, "") + ("." + fraction if fraction else "")
     try:
-        return sign * Decimal(number or "0")
+        value = sign * Decimal(number or "0")
     except InvalidOperation:
         raise ValueError("is not a number") from None
+    if abs(value) >= MAX_AMOUNT:
+        raise ValueError(f"is too large for an amount (more than {MAX_DIGITS} digits before "
+                         "the decimal separator)")
+    return value
 
 
 def decimal_style(values: Iterable[str]) -> str:

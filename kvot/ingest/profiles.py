@@ -13,7 +13,7 @@ contains "Renewal" is a renewal whatever its Deal Type says (the pipeline wins).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kvot.config import DEAL_KINDS
 from kvot.errors import SettingsError
@@ -34,6 +34,15 @@ GENERIC_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "term_months": ("term_months", "contract_term_months", "term"),
         "line_id": ("line_id", "line_item_id"),
         "pipeline": ("pipeline",),
+        # subscription exports (the stripe profile): found by the profile or a mapping only
+        "quantity": (),
+        "interval": (),
+        "interval_count": (),
+        "trial_end": (),
+        "canceled_at": (),
+        "percent_off": (),
+        "amount_off": (),
+        "discount_duration": (),
     },
     "quotas": {
         "rep": ("rep", "rep_id", "rep_name", "sales_rep", "sales_agent", "owner"),
@@ -87,6 +96,9 @@ class Profile:
     kinds: dict[str, str] = field(default_factory=dict)  # source value (any case) -> kind
     renewal_pipeline_word: str | None = None
     team_path: tuple[str, ...] = ()  # hierarchy columns, top first
+    minor_units: bool = False  # amounts in cents/öre unless Settings.minor_units says otherwise
+    subscriptions: bool = False  # a deals file is a subscription export (kvot.ingest.subscriptions)
+    naive_utc: bool = False  # timestamps without an offset are UTC (not the reporting zone)
 
     def candidates(self, kind: str, name: str) -> tuple[str, ...]:
         """Source column names for a field: the profile's first, then the generic ones."""
@@ -153,9 +165,72 @@ CRM_OPPORTUNITIES = Profile(
     team_path=("regional_office", "manager"),
 )
 
+SALESFORCE_SPLITS = replace(
+    SALESFORCE, name="salesforce-splits",
+    description="Salesforce Opportunities with Splits report: credits from Split Owner, "
+                "Split Percentage, Split Type (Revenue/Overlay); deals as salesforce",
+    columns={**SALESFORCE.columns, "credits": {
+        "deal_id": ("Opportunity ID", "Opportunity: Opportunity ID", "Opportunity Id",
+                    "OpportunityId"),
+        "rep": ("Split Owner", "Opportunity Split: Owner", "Opportunity Split Owner",
+                "Split Owner: Full Name", "SplitOwner", "SplitOwnerId"),
+        "share": ("Split Percentage", "Opportunity Split: Split Percentage", "Split %",
+                  "SplitPercentage"),
+        "credit_type": ("Split Type", "Opportunity Split: Split Type", "Split Type Name",
+                        "SplitType"),
+    }},
+)
+
+PIPEDRIVE = Profile(
+    "pipedrive", "Pipedrive deals export (Deal - ID, Title, Value, Currency, Owner, "
+                 "Status won/lost/open, Won time)",
+    columns={"deals": {
+        "deal_id": ("Deal - ID", "ID"),
+        "name": ("Deal - Title", "Title"),
+        "owner": ("Deal - Owner", "Owner", "Deal - Owner name"),
+        "stage": ("Deal - Status", "Status"),
+        "close_date": ("Deal - Won time", "Won time", "Deal - Deal closed on", "Deal closed on",
+                       "Deal - Close time", "Close time"),
+        "amount": ("Deal - Value", "Value"),
+        "currency": ("Deal - Currency", "Currency", "Deal - Currency of Value"),
+        "pipeline": ("Deal - Pipeline", "Pipeline"),
+    }},
+    won_stages=("won",),
+)
+
+STRIPE = Profile(
+    "stripe", "Stripe subscriptions export: status, interval x count, quantity, unit amount "
+              "in minor units, trials, coupons (once/repeating/forever)",
+    columns={"deals": {
+        "deal_id": ("id", "Subscription ID"),
+        "name": ("Customer Name", "Customer Email", "Customer Description", "Customer ID",
+                 "Customer"),
+        "owner": ("owner (metadata)", "rep (metadata)", "sales_rep (metadata)",
+                  "salesperson (metadata)"),
+        "stage": ("Status",),
+        "close_date": ("Start Date (UTC)", "Start (UTC)", "Start Date", "Created (UTC)"),
+        "amount": ("Plan Amount", "Price Amount", "Unit Amount", "Amount"),
+        "currency": ("Plan Currency", "Price Currency", "Currency"),
+        "quantity": ("Quantity",),
+        "interval": ("Plan Interval", "Price Interval", "Interval"),
+        "interval_count": ("Plan Interval Count", "Price Interval Count", "Interval Count"),
+        "trial_end": ("Trial End (UTC)", "Trial End"),
+        "canceled_at": ("Canceled At (UTC)", "Ended At (UTC)", "Canceled At", "Ended At"),
+        "percent_off": ("Coupon Percent Off", "Discount Percent Off", "Percent Off",
+                        "percent_off"),
+        "amount_off": ("Coupon Amount Off", "Discount Amount Off", "Amount Off", "amount_off"),
+        "discount_duration": ("Coupon Duration", "Discount Duration", "Duration"),
+    }},
+    won_stages=("active", "past_due", "unpaid"),
+    minor_units=True,
+    subscriptions=True,
+    naive_utc=True,
+)
+
 GENERIC = Profile("generic", "kvot's own column names (see docs/import.md)")
 
-PROFILES = {p.name: p for p in (GENERIC, SALESFORCE, HUBSPOT, CRM_OPPORTUNITIES)}
+PROFILES = {p.name: p for p in (GENERIC, SALESFORCE, SALESFORCE_SPLITS, HUBSPOT, PIPEDRIVE,
+                                STRIPE, CRM_OPPORTUNITIES)}
 
 
 def get_profile(name: str) -> Profile:

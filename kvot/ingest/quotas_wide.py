@@ -10,17 +10,11 @@ from decimal import Decimal
 
 from kvot.ingest.dates import FormatAmbiguous
 from kvot.ingest.parse import decimal_style, parse_amount
-from kvot.ingest.readers import Row
+from kvot.ingest.readers import Row, is_total
 from kvot.ingest.records import QuotaRecord
 from kvot.ingest.source import Source
 
-TOTAL_WORDS = {"total", "totals", "grand total", "sum", "totalt", "summa"}
-
 Periods = dict[str, tuple[date, date]]
-
-
-def is_total(text: str) -> bool:
-    return " ".join(text.split()).casefold() in TOTAL_WORDS
 
 
 def wide_quotas(src: Source, periods: Periods, currency: str) -> list[QuotaRecord]:

@@ -16,13 +16,16 @@ XLSX
     Numbers become exact decimal text (``12000.5``, never ``12000.499999``), dates ISO text
     (``2024-03-01``; a time of day is kept as ``2024-03-01T10:30:00``).
 
-Blank rows are skipped. An empty file, a header without data rows, or bytes that are not
+Blank rows are skipped, and so are rows whose first cell is a total label (``Total``,
+``Grand Totals (12 records)``, ``Summa``, ...: ``Table.total_lines``). A cell holding a
+spreadsheet formula (``=HYPERLINK(...)``, ``=cmd|...``) is an error. An empty file, a header without data rows, or bytes that are not
 text are rejected with an error naming the file.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -34,6 +37,10 @@ from kvot.errors import ImportRejected, RowError
 DELIMITERS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
+TOTAL_WORDS = ("total", "totals", "grand total", "grand totals", "sum", "totalt", "summa")
+TOTAL_LABEL = re.compile(rf"^(?:{'|'.join(TOTAL_WORDS)})(?:\s*\(.*\))?:?$", re.IGNORECASE)
+# A cell a spreadsheet would run: =SUM(...), +HYPERLINK(...), @cmd(...), =cmd|' /C calc'!A0
+FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][\w.]*\s*(?:\(|\|)")
 
 
 class Row(NamedTuple):
@@ -52,6 +59,7 @@ class Table:
     rows: list[Row]
     header_line: int = 1
     encoding: str | None = None  # None for XLSX
+    total_lines: tuple[int, ...] = ()  # rows labelled Total, Summa, ... (skipped)
 
 
 def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
@@ -69,7 +77,7 @@ def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = No
         encoding_used = None
     else:
         text, encoding_used = _decode(file, data, encoding)
-        grid, header_at = _csv_grid(text), 0
+        grid, header_at = _csv_grid(file, text), 0
     return _table(file, grid, header_at, encoding_used)
 
 
@@ -90,6 +98,9 @@ def _decode(file: str, data: bytes, encoding: str | None) -> tuple[str, str]:
                           "pass the file's encoding, e.g. utf-8 or cp1252") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
+    if _utf16_without_bom(data[:8192]):
+        raise _reject(file, "looks like UTF-16 text without a byte order mark",
+                      'pass encoding = "utf-16-le" (or "utf-16-be"), or export it as CSV (UTF-8)')
     if b"\x00" in data[:8192]:
         raise _reject(file, "is not a text file (it contains binary bytes)",
                       "export it as CSV (UTF-8) or .xlsx")
@@ -102,6 +113,12 @@ def _decode(file: str, data: bytes, encoding: str | None) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise _reject(file, "is neither UTF-8 nor Windows-1252 text",
                       "pass the file's encoding, or export it as CSV (UTF-8)") from None
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Every other byte is 0 (ASCII text in UTF-16)."""
+    return len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or
+                               head[0::2].count(0) > len(head) // 4) and b"\x00\x00" not in head
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -121,14 +138,28 @@ def _count_unquoted(line: str, char: str) -> int:
     return count
 
 
-def _csv_grid(text: str) -> list[tuple[int, list[str]]]:
+def _csv_grid(file: str, text: str) -> list[tuple[int, list[str]]]:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first),
+                        strict=True)
     grid, previous_end = [], 0
-    for cells in reader:
-        grid.append((previous_end + 1, cells))
-        previous_end = reader.line_num
+    try:
+        for cells in reader:
+            grid.append((previous_end + 1, cells))
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        raise ImportRejected([RowError(file, previous_end + 1, None, None, _csv_problem(exc),
+                                       "check the file is a complete CSV export")]) from None
     return grid
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field limit" in text:
+        return f"has a field longer than {csv.field_size_limit()} characters"
+    if "unexpected end of data" in text:
+        return "has a quoted field that is never closed (is the file cut short?)"
+    return f"is not valid CSV ({text})"
 
 
 # --- XLSX ------------------------------------------------------------------------------------
@@ -192,8 +223,15 @@ def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
     grid = [(line, cells[margin:]) for line, cells in grid]  # empty columns on the left
     header_line, header_cells = grid[0]
     headers = _headers(header_cells)
-    rows, errors = [], []
+    rows, errors, totals = [], [], []
     for line, cells in grid[1:]:
+        if is_total(cells[0]):
+            totals.append(line)
+            continue
+        errors += [RowError(file, line, headers[i] if i < len(headers) else None, c.strip(),
+                            "is a spreadsheet formula, not a value",
+                            "export the values, not the formulas")
+                   for i, c in enumerate(cells) if FORMULA.match(c.strip())]
         extra = [c for c in cells[len(headers):] if c.strip()]
         if extra:
             errors.append(RowError(file, line, None, extra[0],
@@ -206,7 +244,12 @@ def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
         raise ImportRejected(errors)
     if not rows:
         raise _reject(file, "has a header but no data rows", "export the data rows too")
-    return Table(file, headers, rows, header_line, encoding)
+    return Table(file, headers, rows, header_line, encoding, tuple(totals))
+
+
+def is_total(text: str) -> bool:
+    """``Total``, ``Totals``, ``Grand Totals (12 records)``, ``Summa``, ``Totalt``, ``Sum``."""
+    return TOTAL_LABEL.match(" ".join(text.split())) is not None
 
 
 def _headers(cells: Iterable[str]) -> tuple[str, ...]:

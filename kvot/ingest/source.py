@@ -98,8 +98,14 @@ class Source:
         order = self.date_format or self.column_format(name, date_order)
         if len(self.errors) > errors_before:
             return {}
-        tz = self.settings.timezone
+        tz = "UTC" if self.profile.naive_utc else self.settings.timezone
         return self.parsed(name, lambda t: parse_date(t, order, tz, serial))
+
+    @property
+    def minor_units(self) -> bool:
+        """Amounts are in minor units (cents, öre): the setting, else the profile's default."""
+        setting = self.settings.minor_units
+        return self.profile.minor_units if setting is None else setting
 
     def bare_dates(self, name: str) -> dict[int, date]:
         """Dates where a time of day makes no sense (hired on, rate on, quota start)."""
@@ -115,6 +121,9 @@ class Source:
     def finish(self, records: list[T], rows_read: int | None = None) -> ReadResult[T]:
         if self.errors:
             raise ImportRejected(sorted(self.errors, key=lambda e: (e.line or 0)))
+        if self.table.total_lines:
+            lines = ", ".join(map(str, self.table.total_lines))
+            self.notes.append(f"total row(s) ignored (line {lines})")
         return ReadResult(records, self.columns.notes + self.notes,
                           len(self.rows) if rows_read is None else rows_read,
                           self.file, dict(self.columns.found))

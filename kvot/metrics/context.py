@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -48,6 +48,7 @@ class MetricContext:
     periods: list[Period]
     rates: ibis.Table  # currency, valid_from, valid_to, rate into the reporting currency
     calendar: ibis.Table  # month_index -> period_key for every month in the range
+    day_inverses: ibis.Table  # days -> 1/days, for day-weighting without division
 
     @property
     def currency(self) -> str:
@@ -68,6 +69,20 @@ def calendar_table(periods: list[Period]) -> ibis.Table:
         "month_index": pa.array([m for m, _ in months], pa.int64()),
         "period_key": pa.array([k for _, k in months], pa.int64()),
     }))
+
+
+MAX_PERIOD_DAYS = 366
+INVERSE_PLACES = Decimal("1e-20")
+
+
+def day_inverses_table() -> ibis.Table:
+    """``inverse_of, inverse`` = 1/days to 20 decimal places, for every length a period can have."""
+    days = list(range(1, MAX_PERIOD_DAYS + 1))
+    with localcontext() as ctx:
+        ctx.prec = 40
+        inverses = [(Decimal(1) / d).quantize(INVERSE_PLACES) for d in days]
+    return ibis.memtable(pa.table({"inverse_of": pa.array(days, pa.int64()),
+                                   "inverse": pa.array(inverses, pa.decimal128(38, 20))}))
 
 
 def rates_table(rows: list[dict]) -> ibis.Table:
@@ -143,7 +158,7 @@ def build_context(workspace, settings: Settings, grain: str = "month",
         for what, needs in needed_rates(tables, settings, periods[0].starts_on, periods[-1].ends_on).items():
             fx.check_covered(series, needs, what, reporting)
     return MetricContext(tables, settings, periods, rates_table(fx.validity_rows(series)),
-                         calendar_table(periods))
+                         calendar_table(periods), day_inverses_table())
 
 
 def nullable(table: ibis.Table) -> ibis.Table:

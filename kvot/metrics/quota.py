@@ -7,24 +7,24 @@ rep was in the team. Pure expression builders.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 import ibis
 import ibis.expr.datatypes as dt
 
 from kvot.metrics.context import MetricContext, month_index_of, to_money
 
-# Day-weighting divides; engines differ on decimal division (DuckDB answers in binary float), so
-# it is done on integers: the amount in millionths, times days, floor-divided by the row's days.
-PRORATE_SCALE = 1_000_000
-MICRO = ibis.literal(Decimal("0.000001"), type=dt.Decimal(38, 6))
+# Day-weighting divides, and engines differ on decimal division (DuckDB answers in binary
+# float), so the engines only multiply: by the number of days, and by 1/days taken from a small
+# table computed in Python with Decimal to 20 places (see ``context.day_inverses``).
+WEIGHT_OPERAND = dt.Decimal(18, 6)
 
 
-def prorate(amount: ibis.Value, part_days: ibis.Value, whole_days: ibis.Value) -> ibis.Value:
-    """``amount x part_days / whole_days`` exactly to a millionth (rounded down), decimal in/out."""
-    micros = (amount * PRORATE_SCALE).round(0).cast("int64")
-    scaled = (micros * part_days.cast("int64")) // whole_days.cast("int64")
-    return to_money(scaled.cast(dt.Decimal(38, 0)) * MICRO)
+def prorate(ctx: MetricContext, rows: ibis.Table, amount: str, part: str, whole: str) -> ibis.Table:
+    """``rows`` with ``weighted = amount x part / whole``, exact to far below a cent."""
+    inv = ctx.day_inverses
+    joined = rows.join(inv, rows[whole] == inv.inverse_of)
+    weighted = (joined[amount].cast(WEIGHT_OPERAND) * joined[part].cast(dt.Decimal(10, 0))
+                * joined.inverse)
+    return joined.mutate(weighted=to_money(weighted)).drop("inverse", "inverse_of")
 
 
 def quota_rows(ctx: MetricContext) -> ibis.Table:
@@ -61,8 +61,7 @@ def member_quota_rows(ctx: MetricContext) -> ibis.Table:
     overlap_to = ibis.least(day_after, joined.valid_to.fill_null(day_after))
     part = overlap_to.delta(overlap_from, unit="day")
     whole = day_after.delta(joined.starts_on, unit="day")
-    joined = joined.mutate(days_in_team=part, days=whole,
-                           weighted=prorate(joined.quota, part, whole))
+    joined = prorate(ctx, joined.mutate(days_in_team=part, days=whole), "quota", "days_in_team", "days")
     c = ctx.tables.closure
     joined = joined.join(c, joined.team_id == c.team_id)
     return joined.mutate(team_id=joined.ancestor_id).drop("ancestor_id", "depth")

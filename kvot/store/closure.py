@@ -17,8 +17,12 @@ def ancestors(parents: dict[str, str | None], team_id: str, file: str = "teams")
     return chain
 
 
+def closure_rows(parents: dict[str, str | None], file: str = "teams") -> list[tuple[str, str, int]]:
+    return [(a, t, depth) for t in parents for depth, a in enumerate(ancestors(parents, t, file))]
+
+
 def rebuild_closure(workspace, file: str = "teams") -> None:
     parents = dict(workspace.execute("SELECT team_id, parent_id FROM teams"))
-    rows = [(a, t, depth) for t in parents for depth, a in enumerate(ancestors(parents, t, file))]
+    rows = closure_rows(parents, file)
     workspace.execute("DELETE FROM _kvot_team_closure")
     workspace.executemany("INSERT INTO _kvot_team_closure VALUES (?, ?, ?)", rows)

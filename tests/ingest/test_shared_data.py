@@ -71,3 +71,38 @@ def test_hubspot_deals(data_dir):
     won = [d for d in result.records if d.is_won]
     assert len(won) == 71 and sum(d.amount for d in won) == Decimal("8934361.48")
     assert sum(1 for d in won if d.kind == "renewal") == 39
+
+
+def test_hubspot_deals_import_with_a_roster_of_owner_emails(data_dir, tmp_path):
+    import csv
+
+    import kvot
+
+    path = data_dir / "hubspot-dummy-deals" / "hubspot_deals.csv"
+    owners = ("michael.scott", "dwight.schrute", "jim.halpert", "pam.beesly", "angela.martin")
+    reps = tmp_path / "reps.csv"
+    reps.write_text("rep_id,name,email\n" + "".join(
+        f"{o},{o.replace('.', ' ').title()},{o}@example.com\n" for o in owners), encoding="utf-8")
+    config = tmp_path / "empty.toml"
+    config.write_text("", encoding="utf-8")
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    expected: dict[str, Decimal] = {}
+    for r in rows:  # won, not in the Renewals pipeline: MRR closed per owner
+        if r["Deal Stage"] == "Closed Won" and "Renewal" not in r["Pipeline"]:
+            rep = r["Deal Owner"].split("@")[0]
+            expected[rep] = expected.get(rep, Decimal(0)) + Decimal(r["Amount"])
+    ws = kvot.open_workspace(":memory:")
+    try:
+        kvot.import_file(ws, "reps", reps, config=config)
+        result = kvot.import_file(ws, "deals", path, profile="hubspot", config=config)
+        assert not any("not in the roster" in n for n in result.notes)
+        assert ws.execute("SELECT count(*) FROM reps")[0][0] == 5
+        report = kvot.attainment(ws, by="rep", period="year", config=config)
+        closed: dict[str, Decimal] = {}
+        for r in report.rows:
+            closed[r.id] = closed.get(r.id, Decimal(0)) + r.mrr_closed
+        assert closed == expected
+        assert sum(closed.values()) < Decimal("8934361.48")  # renewals excluded
+    finally:
+        ws.close()

@@ -1,0 +1,118 @@
+"""A read-only workspace on Spark: the workspace tables as Parquet files in one folder.
+
+The folder holds ``deals.parquet``, ``credits.parquet``, ``reps.parquet``, ``teams.parquet``,
+``memberships.parquet``, ``quotas.parquet``, ``fx_rates.parquet`` and optionally
+``kvot_settings.parquet`` and ``kvot_team_closure.parquet`` (computed from ``teams`` when
+absent; Spark skips files whose names start with ``_``) — what ``kvot export parquet DIR`` writes, or files with the same columns kept in a lake
+(the folder may be any path Spark reads: ``hdfs://``, ``s3a://`` ...). Metrics run through Ibis'
+PySpark backend. Spark keeps decimal products exact (``allowPrecisionLoss`` off), as the other
+engines do.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+
+from kvot.errors import WorkspaceError
+from kvot.store.closure import closure_rows
+from kvot.store.workspace import Workspace
+
+TABLES = ("deals", "credits", "reps", "teams", "memberships", "quotas", "fx_rates")
+OPTIONAL = ("_kvot_settings", "_kvot_team_closure", "_kvot_imports")
+MASTER_ENV = "KVOT_SPARK_MASTER"
+SPARK_CONF = {
+    "spark.sql.decimalOperations.allowPrecisionLoss": "false",
+    "spark.sql.session.timeZone": "UTC",
+}
+LOCAL_CONF = {
+    "spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false",
+    "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
+}
+
+
+def spark_session(master: str | None = None):
+    """A Spark session: ``master`` (or ``$KVOT_SPARK_MASTER``, else ``local[*]``)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise WorkspaceError("--engine spark needs the spark extra: pip install 'kvot[spark]'") from None
+    master = master or os.environ.get(MASTER_ENV) or "local[*]"
+    builder = SparkSession.builder.master(master).appName("kvot")
+    conf = {**(LOCAL_CONF if master.startswith("local") else {}), **SPARK_CONF}
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    for key, value in SPARK_CONF.items():
+        session.conf.set(key, value)
+    return session
+
+
+class SparkWorkspace(Workspace):
+    engine = "spark"
+
+    def __init__(self, location: str, con: ibis.BaseBackend, tables: dict[str, ibis.Table]):
+        super().__init__(location)
+        self._ibis = con
+        self._tables = tables
+
+    @classmethod
+    def connect(cls, folder: str, master: str | None = None, session=None) -> "SparkWorkspace":
+        con = ibis.pyspark.connect(session or spark_session(master))
+        prefix = f"kvot_{uuid.uuid4().hex[:8]}_"
+        tables = {}
+        for name in TABLES + OPTIONAL:
+            path = f"{folder.rstrip('/')}/{file_name(name)}"
+            if _is_local(folder) and not Path(path).exists():
+                if name in TABLES:
+                    raise WorkspaceError(f"{path} is missing: a Spark workspace folder needs "
+                                         f"{', '.join(t + '.parquet' for t in TABLES)}")
+                continue
+            tables[name] = con.read_parquet(path, table_name=prefix + name.strip("_"))
+        workspace = cls(folder, con, tables)
+        if "_kvot_team_closure" not in tables:
+            tables["_kvot_team_closure"] = workspace._closure_from_teams()
+        return workspace
+
+    def _closure_from_teams(self) -> ibis.Table:
+        teams = self._tables["teams"].select("team_id", "parent_id").to_pyarrow().to_pylist()
+        rows = closure_rows({r["team_id"]: r["parent_id"] for r in teams})
+        return ibis.memtable(pa.table({
+            "ancestor_id": pa.array([r[0] for r in rows], pa.string()),
+            "team_id": pa.array([r[1] for r in rows], pa.string()),
+            "depth": pa.array([r[2] for r in rows], pa.int32())}))
+
+    def _connect_ibis(self) -> ibis.BaseBackend:
+        return self._ibis
+
+    def table(self, name: str) -> ibis.Table:
+        return self._tables[name]
+
+    def settings(self) -> dict[str, str]:
+        if "_kvot_settings" not in self._tables:
+            return {}
+        rows = self._tables["_kvot_settings"].to_pyarrow().to_pylist()
+        return {r["key"]: r["value"] for r in rows}
+
+    def execute(self, sql: str, params: list | None = None) -> list[tuple]:
+        raise WorkspaceError(
+            "a Spark workspace is read-only: import into a DuckDB or PostgreSQL workspace, "
+            "then kvot export parquet DIR")
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        self.execute(sql)
+
+    def close(self) -> None:
+        """The Spark session is shared by the process and stays up."""
+
+
+def file_name(table: str) -> str:
+    """The Parquet file of a workspace table (no leading ``_``: Spark would skip it)."""
+    return f"{table.lstrip('_')}.parquet"
+
+
+def _is_local(folder: str) -> bool:
+    return "://" not in folder or folder.startswith("file://")
