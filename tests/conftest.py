@@ -25,7 +25,22 @@ def need_shared(folder: str) -> Path:
 
 
 POSTGRES_URL = os.environ.get("KVOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-ENGINES = ("duckdb", "postgres")
+ENGINES = ("duckdb", "postgres", "spark")
+_SPARK: list = []
+
+
+def spark_or_skip():
+    """One local Spark session for the whole test run; skip when PySpark or Java is missing."""
+    if not _SPARK:
+        try:
+            from kvot.store.spark import spark_session
+            _SPARK.append(spark_session("local[2]"))
+        except Exception as exc:  # noqa: BLE001 - any failure means: no Spark to test on
+            _SPARK.append(exc)
+    if isinstance(_SPARK[0], Exception):
+        pytest.skip(f"no local Spark ({type(_SPARK[0]).__name__}: {_SPARK[0]}); "
+                    "install kvot[spark] and Java 17")
+    return _SPARK[0]
 
 
 def postgres_or_skip() -> str:
@@ -58,7 +73,13 @@ def new_workspace(engine: str, cleanups: list):
 
 
 def make_builder(engine: str, tmp_path: Path, cleanups: list):
+    """On Spark, the files go into a DuckDB workspace that is exported to Parquet and read back."""
     def _build(settings: dict | None = None, **files: str):
+        if engine == "spark":
+            return _on_spark(_build_on("duckdb", settings, files), tmp_path)
+        return _build_on(engine, settings, files)
+
+    def _build_on(engine: str, settings: dict | None, files: dict):
         ws = new_workspace(engine, cleanups)
         for kind in IMPORT_ORDER:
             if kind in files:
@@ -67,6 +88,16 @@ def make_builder(engine: str, tmp_path: Path, cleanups: list):
                 kvot.import_file(ws, kind, path, config=_no_config(tmp_path), **(settings or {}))
         return ws
     return _build
+
+
+def _on_spark(workspace, tmp_path: Path):
+    from kvot.store.export import export_parquet
+    from kvot.store.spark import SparkWorkspace
+
+    session = spark_or_skip()
+    folder = tmp_path / f"parquet-{uuid.uuid4().hex[:8]}"
+    export_parquet(workspace, folder)
+    return SparkWorkspace.connect(str(folder), session=session)
 
 
 @pytest.fixture

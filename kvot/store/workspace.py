@@ -103,13 +103,24 @@ def resolve_location(location: str | os.PathLike | None) -> str:
     return os.environ.get(ENV_VAR) or DEFAULT_PATH
 
 
-def open_workspace(location: str | os.PathLike | None = None) -> Workspace:
+ENGINES = ("auto", "duckdb", "postgres", "spark")
+
+
+def open_workspace(location: str | os.PathLike | None = None, engine: str | None = None,
+                   **engine_options) -> Workspace:
     """Open (creating and migrating if needed) the workspace at ``location``.
 
     A path is a DuckDB file (``":memory:"`` lives only as long as the process); a
     ``postgresql://user@host:port/database?schema=NAME`` URL is a schema in a PostgreSQL database.
+    With ``engine="spark"``, ``location`` is a folder of Parquet files (read-only; see
+    :mod:`kvot.store.spark`; ``master=`` picks the Spark master).
     """
     where = resolve_location(location)
+    if engine not in (None, *ENGINES):
+        raise WorkspaceError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if engine == "spark":
+        from kvot.store.spark import SparkWorkspace
+        return SparkWorkspace.connect(where, **engine_options)
     if where.startswith(POSTGRES_PREFIXES):
         from kvot.store.postgres import PostgresWorkspace
         workspace: Workspace = PostgresWorkspace.connect(where)
