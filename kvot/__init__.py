@@ -1,5 +1,7 @@
 """kvot: MRR closed vs quota, per rep, team and company, from CRM exports and quota sheets."""
 from kvot.api import attainment, explain, import_file, imports, load_demo, profiles, workspace_for
+from kvot.api import check
+from kvot.checks import CheckReport
 from kvot.config import Settings
 from kvot.errors import ImportRejected, KvotError, RowError, SettingsError
 from kvot.metrics.attainment import AttainmentRow, Report, attainment_pct
@@ -11,4 +13,5 @@ __all__ = [
     "Settings", "SettingsError", "Workspace", "attainment", "attainment_pct", "explain",
     "import_file", "imports", "load_demo", "open_workspace", "profiles", "workspace_for",
 ]
+__all__ += ["CheckReport", "check"]  # the data-quality gate (kvot.checks)
 __version__ = "0.1.0"

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kvot.checks import CheckReport
+from kvot.checks import run_checks as _run_checks
 from kvot.errors import SettingsError
 from kvot.ingest import list_profiles
 from kvot.metrics.attainment import Report
@@ -107,3 +109,14 @@ def load_demo(workspace: Workspace, directory: Path) -> list[ImportResult]:
     files = write_demo_files(Path(directory))
     return [import_file(workspace, kind, getattr(files, kind), config=files.config)
             for kind in ONE_SHOT_ORDER]
+
+
+def check(workspace: Workspace, *, today=None, only_blocking: bool = False,
+          config: Path | None = None, **overrides) -> CheckReport:
+    """The data-quality findings on the workspace (blocking ones make figures wrong).
+
+    ``today`` (a date, default today) judges future-dated deals; ``only_blocking`` runs only the
+    checks that can block, which is what ``kvot attainment`` does before showing figures.
+    """
+    settings = _report_settings(workspace, config, overrides)
+    return _run_checks(workspace, settings, today=today, only_blocking=only_blocking)

@@ -16,6 +16,7 @@ from kvot.errors import SettingsError
 AMOUNT_MEANINGS = ("mrr", "arr", "per_billing_period", "tcv")
 DEAL_KINDS = ("new", "expansion", "renewal", "contraction", "churn", "other")
 DEFAULT_COUNTED_KINDS = ("new", "expansion")
+ON_ERROR = ("fail", "skip")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Settings:
     date_format: str | None = None  # "day-first" | "month-first"; None: decided per column
     encoding: str | None = None  # None: UTF-8 (with or without BOM), else Windows-1252
     team_path: tuple[str, ...] | None = None  # rep files: columns naming the teams, top first
+    on_error: str = "fail"  # "fail": a bad row rejects the file; "skip": bad rows set aside
     minor_units: bool | None = None  # amounts in cents/öre (÷ 100); None: the profile's default
 
     def __post_init__(self) -> None:
@@ -72,6 +74,8 @@ def _validate(s: Settings) -> None:
     for kind in s.counted_kinds:
         if kind not in DEAL_KINDS:
             raise SettingsError(f"counted kind {kind!r} is not one of {', '.join(DEAL_KINDS)}")
+    if s.on_error not in ON_ERROR:
+        raise SettingsError(f"on_error = {s.on_error!r}: use {' or '.join(ON_ERROR)}")
     if s.minor_units not in (None, True, False):
         raise SettingsError(f"minor_units = {s.minor_units!r}: use true or false")
     for code in (s.reporting_currency, s.currency):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,6 +11,7 @@ import typer
 from kvot import api
 from kvot.cli import options as o
 from kvot.cli.render import FORMATS, render_report
+from kvot.cli.check_view import CHECK_FORMATS, check_summary, gate, mark_allowed, render_check
 from kvot.cli.explain_view import render_explanation
 from kvot.cli.output import emit, fail, note
 from kvot.errors import KvotError
@@ -50,6 +52,7 @@ def attainment(
     fx: Annotated[Optional[Path], typer.Option(help="One-shot: exchange rates file")] = None,
     profile: o.Profile = None, amount: o.Amount = None, deal_currency: o.DealCurrency = None,
     won_stages: o.WonStages = None, team_path: o.TeamPath = None,
+    allow: Annotated[bool, typer.Option("--allow", help="Show figures even over blocking data-quality findings (marked)")] = False,
 ) -> None:
     """MRR closed against quota per rep, team or company and period.
 
@@ -62,8 +65,12 @@ def attainment(
                    "won_stages": won_stages, "team_path": team_path}
     files = {"reps": reps, "teams": teams, "deals": deals, "credits": credits, "quotas": quotas, "fx": fx}
     with api.workspace_for(workspace, files, config, report_opts, import_opts, note) as ws:
+        blocking = gate(ws, allow, config, report_opts)
         report = api.attainment(ws, by=by, period=period, start=start, end=end, team=team,
                                 rep=rep, config=config, **report_opts)
+    if blocking:  # shown because of --allow: marked as such
+        emit(mark_allowed(render_report(report, fmt), fmt, blocking), output)
+        return
     emit(render_report(report, fmt), output)
 
 
@@ -102,10 +109,12 @@ def _import(kind: str):
                 "reporting_currency": reporting_currency}
         with api.workspace_for(workspace) as ws:
             result = api.import_file(ws, kind, file, config=config, sheet=sheet, **opts)
+            checked = check_summary(ws)
         note(f"import #{result.import_id}: {result.file}: {result.rows_read} rows read, "
              f"{result.rows_changed} changed")
         for line in result.notes:
             note(f"  note: {line}")
+        note(checked)
 
     command.__doc__ = f"Import {kind} from FILE. Example: kvot import {kind} {kind}.csv"
     return command
@@ -148,6 +157,27 @@ def imports(workspace: o.Workspace = None, fmt: o.Format = "table") -> None:
         rows = api.imports(ws)
     from kvot.cli.render import render_rows
     emit(render_rows(rows, fmt, "Imports"), None)
+
+
+@app.command()
+def check(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or html")] = "table",
+    output: o.Output = None, workspace: o.Workspace = None, config: o.Config = None,
+    currency: o.Currency = None, counted: o.CountedKinds = None,
+    today: Annotated[Optional[datetime], typer.Option(
+        formats=["%Y-%m-%d"], help="Judge future-dated deals against this day (default: today)")] = None,
+) -> None:
+    """Data-quality findings on the workspace; exit code 1 when any is blocking.
+
+    Examples: kvot check; kvot check -f html -o check.html
+    """
+    if fmt not in CHECK_FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(CHECK_FORMATS)}", param_hint="--format")
+    with api.workspace_for(workspace) as ws:
+        report = api.check(ws, today=today.date() if today else None, config=config,
+                           reporting_currency=currency, counted_kinds=counted)
+    emit(render_check(report, fmt), output)
+    raise typer.Exit(report.exit_code)
 
 
 def main() -> None:

@@ -93,6 +93,7 @@ class ReadResult(Generic[T]):
     rows_read: int
     file: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
+    rejects: list[RowError] = field(default_factory=list)  # rows set aside (on_error = "skip")
 
 
 def drop_repeats(records: list[T], key: Callable[[T], Hashable], file: str,

@@ -119,14 +119,25 @@ class Source:
         return good
 
     def finish(self, records: list[T], rows_read: int | None = None) -> ReadResult[T]:
-        if self.errors:
-            raise ImportRejected(sorted(self.errors, key=lambda e: (e.line or 0)))
+        records = self._set_aside(records)
         if self.table.total_lines:
             lines = ", ".join(map(str, self.table.total_lines))
             self.notes.append(f"total row(s) ignored (line {lines})")
         return ReadResult(records, self.columns.notes + self.notes,
                           len(self.rows) if rows_read is None else rows_read,
-                          self.file, dict(self.columns.found))
+                          self.file, dict(self.columns.found), self.errors)
+
+    def _set_aside(self, records: list[T]) -> list[T]:
+        """Records of good rows. Bad rows reject the file, unless ``on_error = "skip"`` and
+        every problem is in a row (not in a column or the whole file)."""
+        if not self.errors:
+            return records
+        self.errors.sort(key=lambda e: (e.line or 0))
+        if self.settings.on_error != "skip" or any(e.line is None for e in self.errors):
+            raise ImportRejected(self.errors)
+        bad = {e.line for e in self.errors}
+        self.notes.append(f"{len(bad)} bad row(s) set aside, the rest imported: see kvot rejects")
+        return [r for r in records if r.line not in bad]
 
 
 def open_source(path: Path, settings: Settings, kind: str, required: tuple[str, ...] = (), *,

@@ -6,6 +6,7 @@ in Python with Decimal on the few aggregated rows. No quota, or a quota of 0, gi
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 import ibis
@@ -16,6 +17,7 @@ from kvot.metrics import closed, quota
 from kvot.metrics.context import MetricContext, build_context
 from kvot.metrics.select import Selection, select_entities, team_paths
 from kvot.periods import Period
+from kvot.store.history import import_as_of
 
 LEVELS = ("rep", "team", "company")
 ZERO = Decimal(0)
@@ -62,6 +64,7 @@ class Report:
     timezone: str
     fiscal_year_start_month: int
     rows: list[AttainmentRow] = field(default_factory=list)
+    as_of: date | None = None
 
     @property
     def range_label(self) -> str:
@@ -112,12 +115,13 @@ def _row(level: str, ctx: MetricContext, periods: dict[int, Period], r: dict) ->
 
 def attainment(workspace, *, by: str = "rep", period: str = "month", start: str | None = None,
                end: str | None = None, team: str | None = None, rep: str | None = None,
-               settings: Settings | None = None) -> Report:
+               settings: Settings | None = None, as_of: date | None = None) -> Report:
     """MRR closed against quota for every rep, team or the company in every period of a range.
 
     ``start``/``end`` are period labels (``2025-03``, ``2025-Q1``, ``2025``); without them the
     range covers every counted deal and quota. ``team`` narrows to a team and its sub-teams (and,
-    for reps, to reps who were in them during the period); ``rep`` to one rep.
+    for reps, to reps who were in them during the period); ``rep`` to one rep. ``as_of``
+    recomputes from what the workspace held at the end of that day (see kvot.store.history).
     """
     from kvot.store.settings import effective_settings
 
@@ -125,9 +129,10 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
     if by not in LEVELS:
         from kvot.errors import SettingsError
         raise SettingsError(f"--by {by!r} is not one of {', '.join(LEVELS)}")
-    ctx = build_context(workspace, settings, period, start, end)
+    as_of_import = import_as_of(workspace, as_of) if as_of is not None else None
+    ctx = build_context(workspace, settings, period, start, end, as_of_import)
     report = Report(by, period, ctx.periods, ctx.currency, settings.timezone,
-                    settings.fiscal_year_start_month)
+                    settings.fiscal_year_start_month, as_of=as_of)
     if not ctx.periods:
         return report
     entities = select_entities(ctx, Selection(by, team, rep))

@@ -35,9 +35,18 @@ class Tables:
     fx_rates: ibis.Table
 
     @classmethod
-    def of(cls, workspace) -> "Tables":
-        t = workspace.table
-        return cls(t("deals"), t("credits"), t("reps"), t("teams"), t("_kvot_team_closure"),
+    def of(cls, workspace, as_of: int | None = None) -> "Tables":
+        """The current tables, or as they stood right after import ``as_of``."""
+        if as_of is None:
+            t = workspace.table
+            closure = t("_kvot_team_closure")
+        else:
+            from kvot.store.history import closure_as_of, table_as_of
+
+            def t(name: str) -> ibis.Table:
+                return table_as_of(workspace, name, as_of)
+            closure = closure_as_of(t("teams"))
+        return cls(t("deals"), t("credits"), t("reps"), t("teams"), closure,
                    t("memberships"), t("quotas"), t("fx_rates"))
 
 
@@ -148,8 +157,9 @@ def needed_rates(tables: Tables, settings: Settings, first: date, last: date) ->
 
 
 def build_context(workspace, settings: Settings, grain: str = "month",
-                  start: str | None = None, end: str | None = None) -> MetricContext:
-    tables = Tables.of(workspace)
+                  start: str | None = None, end: str | None = None,
+                  as_of: int | None = None) -> MetricContext:
+    tables = Tables.of(workspace, as_of)
     periods = report_periods(tables, settings, grain, start, end)
     reporting = settings.reporting_currency
     rate_rows = tables.fx_rates.select("currency", "base", "rate_on", "rate").to_pyarrow().to_pylist()

@@ -25,6 +25,7 @@ class ImportResult:
     rows_read: int
     rows_changed: int
     notes: list[str] = field(default_factory=list)
+    rows_rejected: int = 0
 
 
 def checksum(path: Path) -> str:
@@ -51,14 +52,35 @@ def import_file(workspace, kind: str, path: Path | str, settings: Settings,
         changed = tables.WRITERS[kind](workspace, result.records, roster, import_id, path.name)
         notes += roster.notes()
         workspace.execute(
-            "INSERT INTO _kvot_imports VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+            "INSERT INTO _kvot_imports (import_id, kind, file, checksum, rows_read, rows_changed, "
+            "notes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
             [import_id, kind, str(path), checksum(path), result.rows_read, changed, "\n".join(notes)])
-    return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes)
+        record_rejects(workspace, import_id, result.rejects)
+    return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes,
+                        len(result.rejects))
+
+
+def record_rejects(workspace, import_id: int, rejects) -> None:
+    workspace.executemany(
+        "INSERT INTO _kvot_rejects VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(import_id, e.file, e.line, e.column, e.value, e.reason, e.fix) for e in rejects])
+
+
+def rejects(workspace, import_id: int | None = None) -> list[dict]:
+    """Rows set aside by imports with ``on_error = "skip"`` (of one import, or all)."""
+    where, params = ("WHERE import_id = ?", [import_id]) if import_id is not None else ("", [])
+    rows = workspace.execute(
+        "SELECT import_id, file, line, column_name, value, reason, fix FROM _kvot_rejects "
+        f"{where} ORDER BY import_id, line", params)
+    keys = ("import_id", "file", "line", "column", "value", "reason", "fix")
+    return [dict(zip(keys, r)) for r in rows]
 
 
 def imports(workspace) -> list[dict]:
     rows = workspace.execute(
-        "SELECT import_id, kind, file, rows_read, rows_changed, imported_at FROM _kvot_imports "
-        "ORDER BY import_id")
-    keys = ("import_id", "kind", "file", "rows_read", "rows_changed", "imported_at")
+        "SELECT i.import_id, kind, i.file, rows_read, rows_changed, "
+        "(SELECT count(*) FROM _kvot_rejects r WHERE r.import_id = i.import_id), imported_at, "
+        "undone_at FROM _kvot_imports i ORDER BY i.import_id")
+    keys = ("import_id", "kind", "file", "rows_read", "rows_changed", "rows_rejected",
+            "imported_at", "undone_at")
     return [dict(zip(keys, r)) for r in rows]

@@ -44,4 +44,16 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ]),
 ]
 
+# Tables whose replaced rows are kept, so a figure can be recomputed as it stood after any import.
+VERSIONED = ("deals", "credits", "quotas", "fx_rates", "reps", "memberships", "teams")
+
+MIGRATIONS.append((2, "history of replaced rows, rejected rows, undone imports", [
+    *(f"CREATE TABLE _kvot_history_{t} AS SELECT *, CAST(NULL AS INTEGER) AS superseded_by "
+      f"FROM {t} WHERE 1 = 0" for t in VERSIONED),
+    """CREATE TABLE _kvot_rejects (
+        import_id INTEGER NOT NULL, file VARCHAR NOT NULL, line INTEGER, column_name VARCHAR,
+        value VARCHAR, reason VARCHAR NOT NULL, fix VARCHAR)""",
+    "ALTER TABLE _kvot_imports ADD COLUMN undone_at TIMESTAMP",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

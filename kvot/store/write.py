@@ -3,6 +3,8 @@
 A "group" is the set of rows sharing a key (one deal, the credits of one deal, one quota span).
 Incoming groups identical to the stored ones are left alone, so importing the same data twice
 changes nothing; a group that differs is replaced whole, and stamped with the new import id.
+The rows it replaces move to ``_kvot_history_<table>`` with the id of the import that replaced
+them (see :mod:`kvot.store.history`).
 """
 from __future__ import annotations
 
@@ -36,6 +38,10 @@ def replace_groups(workspace, table: str, incoming: pa.Table, key: list[str],
             SELECT DISTINCT k FROM diff""")
         changed = workspace.execute("SELECT count(*) FROM _kvot_changed")[0][0]
         if changed:
+            workspace.execute(f"""
+                INSERT INTO _kvot_history_{table}
+                SELECT t.*, ? FROM {table} t WHERE {cur_key} IN (SELECT k FROM _kvot_changed)""",
+                              [import_id])
             workspace.execute(f"DELETE FROM {table} t WHERE {cur_key} IN (SELECT k FROM _kvot_changed)")
             all_cols = ", ".join(incoming.column_names)
             workspace.execute(f"""

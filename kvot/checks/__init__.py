@@ -1,0 +1,44 @@
+"""The data-quality gate: checks on the workspace tables, each a finding or nothing.
+
+``run_checks(workspace, settings)`` runs every check in :data:`CHECKS` (one query each) and
+returns a :class:`CheckReport`; blocking findings mean the figures would be wrong. The queries
+are DuckDB SQL: on another engine they run on an in-memory copy of the tables. The same
+checks run after every import and before ``kvot attainment``. See docs/checks.md.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from kvot.checks import deals, fx, people, quotas
+from kvot.checks.engine import duckdb_tables
+from kvot.checks.model import (BLOCKING, SEVERITIES, WARNING, Check, CheckReport, Example,
+                               Finding)
+from kvot.config import Settings
+
+CHECKS: tuple[Check, ...] = (
+    deals.DUPLICATE_IDS, deals.CASE_VARIANT_IDS, deals.WON_WITHOUT_DATE_OR_OWNER,
+    people.UNKNOWN_REPS, people.UNKNOWN_TEAMS, people.SPLITS, deals.NONPOSITIVE_MRR,
+    fx.MISSING_FX, people.OUTSIDE_EMPLOYMENT, people.OVERLAPPING_MEMBERSHIPS,
+    quotas.OVERLAPPING, quotas.OFF_BOUNDARIES, quotas.ACTIVE_WITHOUT_QUOTA, quotas.STARTS_LATE,
+    quotas.QUOTA_WITHOUT_DEALS, quotas.FAR_FROM_HISTORY, deals.OUTLIERS, deals.NAME_VS_KIND,
+    deals.FUTURE_WON, deals.UNMAPPED_STAGES,
+)
+
+
+def run_checks(workspace, settings: Settings, today: date | None = None,
+               only_blocking: bool = False) -> CheckReport:
+    """Every check (or only the blocking ones, for a quick gate) on the workspace's tables."""
+    today = today or date.today()
+    chosen = [c for c in CHECKS if c.severity == BLOCKING or not only_blocking]
+    findings = []
+    with duckdb_tables(workspace) as tables:
+        for check in chosen:
+            finding = check.finding(*check.run(tables, settings, today))
+            if finding is not None:
+                findings.append(finding)
+    findings.sort(key=lambda f: f.severity != BLOCKING)
+    return CheckReport(workspace.location, today, findings, tuple(c.code for c in chosen))
+
+
+__all__ = ["BLOCKING", "CHECKS", "Check", "CheckReport", "Example", "Finding", "SEVERITIES",
+           "WARNING", "run_checks"]

@@ -1,0 +1,127 @@
+"""Checks on stored deals: duplicates, missing close date or owner, MRR, outliers, names, dates,
+stages. Each is one query (see :mod:`kvot.checks.sql`)."""
+from __future__ import annotations
+
+from kvot.checks.model import BLOCKING, WARNING, Check
+from kvot.checks.sql import counted, counted_kinds, file_of, found, literal, money, ratio
+
+OUTLIER_FACTOR = 10  # a deal's MRR over this many times the median of its currency
+# A deal name that says what kind of deal it is (lower-cased, RE2 syntax), checked in this order.
+NAME_KINDS = (
+    ("renewal", r"\brenew(al|als|ed)?\b"),
+    ("contraction", r"\b(downgrade|downsell|contraction)\b"),
+    ("churn", r"\b(churn|churned|cancel|cancelled|canceled|cancellation)\b"),
+    ("expansion", r"\b(upsell|up-sell|upgrade|expansion|add-on|cross-sell)\b"),
+)
+# A stage name that reads as closed-won: "won" at the end of a word (Won, Closed Won, closedwon),
+# "signed", "booked", or "closed" without "lost".
+WON_LOOKING = r"(won\b|\bsigned\b|\bbooked\b|\bclosed\b)"
+LOST_WORDS = r"(lost|dead|disqualified)"
+
+
+def _duplicate_ids(ws, settings, today):
+    return found(ws, f"""
+        SELECT {file_of('d')} AS file, d.line,
+               format('deal {{}} is stored {{}} times', d.deal_id, count(*) OVER w) AS detail
+        FROM deals d WINDOW w AS (PARTITION BY d.deal_id) QUALIFY count(*) OVER w > 1""")
+
+
+def _case_variant_ids(ws, settings, today):
+    return found(ws, f"""
+        SELECT {file_of('d')} AS file, d.line,
+               format('deal id {{}} also appears as {{}}', d.deal_id,
+                      list_sort(list_distinct(list(d.deal_id) OVER w))) AS detail
+        FROM deals d WINDOW w AS (PARTITION BY lower(trim(d.deal_id)))
+        QUALIFY count(DISTINCT d.deal_id) OVER w > 1""")
+
+
+def _won_without_date_or_owner(ws, settings, today):
+    return found(ws, f"""
+        SELECT {file_of('d')} AS file, d.line,
+               format('deal {{}} ({{}}): {{}}', d.deal_id, d.stage,
+                      CASE WHEN d.close_on IS NULL THEN 'no close date'
+                           ELSE 'no owner and no revenue credits' END) AS detail
+        FROM deals d
+        WHERE d.is_won AND list_contains({counted_kinds(settings)}, d.kind)
+          AND (d.close_on IS NULL OR (coalesce(d.owner_id, '') = '' AND d.deal_id NOT IN (
+               SELECT deal_id FROM credits WHERE credit_type = 'revenue')))""")
+
+
+def _nonpositive_mrr(ws, settings, today):
+    return found(ws, f"""
+        SELECT {file_of('d')} AS file, d.line,
+               format('deal {{}} ({{}}): MRR {{}} {{}}', d.deal_id, d.kind,
+                      {money('d.mrr')}, d.currency) AS detail
+        FROM deals d WHERE {counted(settings)} AND d.mrr <= 0""")
+
+
+def _outliers(ws, settings, today):
+    return found(ws, f"""
+        WITH won AS (SELECT * FROM deals d WHERE {counted(settings)} AND d.mrr > 0),
+             med AS (SELECT currency, median(mrr) AS median FROM won GROUP BY currency)
+        SELECT {file_of('d')} AS file, d.line,
+               format('deal {{}}: MRR {{}} {{}} is {{}} x the median {{}}', d.deal_id,
+                      {money('d.mrr')}, d.currency, {ratio('d.mrr / m.median')},
+                      {money('m.median')}) AS detail
+        FROM won d JOIN med m USING (currency) WHERE d.mrr > {OUTLIER_FACTOR} * m.median""")
+
+
+def _name_vs_kind(ws, settings, today):
+    cases = " ".join(f"WHEN regexp_matches(lower(d.name), '{pattern}') THEN '{kind}'"
+                     for kind, pattern in NAME_KINDS)
+    return found(ws, f"""
+        SELECT file, line, format('deal {{}} "{{}}": the name says {{}}, the type says {{}}',
+                                  deal_id, name, name_kind, kind) AS detail
+        FROM (SELECT {file_of('d')} AS file, d.line, d.deal_id, d.name, d.kind,
+                     CASE {cases} END AS name_kind
+              FROM deals d WHERE d.is_won AND d.name IS NOT NULL)
+        WHERE name_kind IS NOT NULL AND name_kind <> kind""")
+
+
+def _future_won(ws, settings, today):
+    return found(ws, f"""
+        SELECT {file_of('d')} AS file, d.line,
+               format('deal {{}} won, closes {{}}', d.deal_id, d.close_on) AS detail
+        FROM deals d WHERE d.is_won AND d.close_on > {literal(today)}""")
+
+
+def _unmapped_stages(ws, settings, today):
+    return found(ws, f"""
+        SELECT file, line, n, format('stage "{{}}": {{}} deal(s), not a won stage', stage, n) AS detail
+        FROM (SELECT {file_of('d')} AS file, d.line, d.stage, count(*) OVER w AS n,
+                     row_number() OVER (PARTITION BY d.stage ORDER BY d.import_id, d.line) AS first
+              FROM deals d
+              WHERE NOT d.is_won AND regexp_matches(lower(d.stage), '{WON_LOOKING}')
+                AND NOT regexp_matches(lower(d.stage), '{LOST_WORDS}')
+              WINDOW w AS (PARTITION BY d.stage))
+        WHERE first = 1""", weighted=True)
+
+
+DUPLICATE_IDS = Check(
+    "duplicate-deal-ids", BLOCKING, "Deal ids stored more than once",
+    "re-import the deals file; one deal id must be one deal (rows of one deal: give a line_id column)",
+    _duplicate_ids)
+CASE_VARIANT_IDS = Check(
+    "deal-id-case-variants", WARNING, "Deal ids that differ only in case or spaces",
+    "check whether these are the same deal exported twice; if so, keep one id and re-import",
+    _case_variant_ids)
+WON_WITHOUT_DATE_OR_OWNER = Check(
+    "won-without-close-date-or-owner", BLOCKING, "Won deals without a close date or an owner",
+    "fill in the close date and owner in the CRM export and re-import, or import credits for them",
+    _won_without_date_or_owner)
+NONPOSITIVE_MRR = Check(
+    "nonpositive-mrr", WARNING, "Won new or expansion deals with zero or negative MRR",
+    "fix the amount; a decrease is kind contraction, a free plan is not a won deal",
+    _nonpositive_mrr)
+OUTLIERS = Check(
+    "outlier-deals", WARNING, f"Deals over {OUTLIER_FACTOR} x the median MRR",
+    "check the amount and what it means (--amount arr/tcv, minor units, currency)", _outliers)
+NAME_VS_KIND = Check(
+    "deal-name-vs-kind", WARNING, "Won deals whose name contradicts their type",
+    "correct the deal type in the CRM (or the kind column) and re-import", _name_vs_kind)
+FUTURE_WON = Check(
+    "future-won-deals", WARNING, "Won deals dated in the future",
+    "correct the close date; a deal that has not closed is not won yet", _future_won)
+UNMAPPED_STAGES = Check(
+    "unmapped-stages", WARNING, "Stages that look won but are not won stages",
+    "if these deals are won, re-import with --won-stages listing every won stage", _unmapped_stages)
