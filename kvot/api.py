@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,7 +24,11 @@ from kvot.metrics.explain import explain as _explain
 from kvot.store.imports import KINDS as IMPORT_KINDS
 from kvot.store.imports import ImportResult
 from kvot.store.imports import import_file as _import_file
+from kvot.store.export import export_parquet as _export_parquet
+from kvot.store.history import Undone
+from kvot.store.history import undo_import as _undo_import
 from kvot.store.imports import imports as _imports
+from kvot.store.imports import rejects as _rejects
 from kvot.store.settings import effective_settings
 from kvot.store.workspace import Workspace, open_workspace
 
@@ -42,18 +47,22 @@ def _report_settings(workspace: Workspace, config, overrides: dict):
 
 def attainment(workspace: Workspace, *, by: str = "rep", period: str = "month",
                start: str | None = None, end: str | None = None, team: str | None = None,
-               rep: str | None = None, config: Path | None = None, **overrides) -> Report:
-    """MRR closed vs quota per ``by`` (rep, team, company) and ``period`` (month, quarter, year)."""
+               rep: str | None = None, config: Path | None = None, as_of: date | None = None,
+               **overrides) -> Report:
+    """MRR closed vs quota per ``by`` (rep, team, company) and ``period`` (month, quarter, year).
+
+    ``as_of``: recompute from what the workspace held at the end of that day.
+    """
     settings = _report_settings(workspace, config, overrides)
     return _attainment(workspace, by=by, period=period, start=start, end=end, team=team,
-                       rep=rep, settings=settings)
+                       rep=rep, settings=settings, as_of=as_of)
 
 
 def explain(workspace: Workspace, *, period: str, rep: str | None = None, team: str | None = None,
-            config: Path | None = None, **overrides) -> Explanation:
+            config: Path | None = None, as_of: date | None = None, **overrides) -> Explanation:
     """The deals, shares, rates and quota rows behind one rep's or team's figure."""
     settings = _report_settings(workspace, config, overrides)
-    return _explain(workspace, period=period, rep=rep, team=team, settings=settings)
+    return _explain(workspace, period=period, rep=rep, team=team, settings=settings, as_of=as_of)
 
 
 def import_file(workspace: Workspace, kind: str, path: str | os.PathLike, *,
@@ -73,7 +82,23 @@ def import_file(workspace: Workspace, kind: str, path: str | os.PathLike, *,
 
 
 def imports(workspace: Workspace) -> list[dict]:
+    """Every import: file, rows read, changed and set aside, when, and whether it was undone."""
     return _imports(workspace)
+
+
+def undo_import(workspace: Workspace, import_id: int) -> Undone:
+    """Take an import back: its rows go and the rows it replaced return."""
+    return _undo_import(workspace, import_id)
+
+
+def rejects(workspace: Workspace, import_id: int | None = None) -> list[dict]:
+    """Rows set aside by imports made with ``on_error="skip"``, with file, line and reason."""
+    return _rejects(workspace, import_id)
+
+
+def export_parquet(workspace: Workspace, folder: str | os.PathLike) -> list[Path]:
+    """Write every workspace table to ``folder`` as Parquet (for ``engine="spark"``)."""
+    return _export_parquet(workspace, Path(folder))
 
 
 def profiles() -> list[tuple[str, str]]:
@@ -83,12 +108,15 @@ def profiles() -> list[tuple[str, str]]:
 @contextmanager
 def workspace_for(location: str | None, files: dict | None = None, config: Path | None = None,
                   report_opts: dict | None = None, import_opts: dict | None = None,
-                  note: Callable[[str], None] = lambda s: None) -> Iterator[Workspace]:
+                  note: Callable[[str], None] = lambda s: None, engine: str | None = None,
+                  **engine_options) -> Iterator[Workspace]:
     """The workspace at ``location``; or, when ``files`` are given, a throw-away one holding them."""
     given = {k: v for k, v in (files or {}).items() if v is not None}
     if given and not {"deals", "quotas"} <= set(given):
         raise SettingsError("one-shot use needs both --deals and --quotas")
-    workspace = open_workspace(":memory:" if given else location)
+    if given and engine == "spark":
+        raise SettingsError("one-shot files are read into DuckDB; --engine spark reads a Parquet folder")
+    workspace = open_workspace(":memory:" if given else location, engine, **engine_options)
     try:
         options = {**(import_opts or {}), **(report_opts or {})}
         for kind in ONE_SHOT_ORDER:

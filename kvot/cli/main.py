@@ -13,19 +13,31 @@ from kvot.cli import options as o
 from kvot.cli.render import FORMATS, render_report
 from kvot.cli.check_view import CHECK_FORMATS, check_summary, gate, mark_allowed, render_check
 from kvot.cli.explain_view import render_explanation
-from kvot.cli.output import emit, fail, note
+from kvot.cli.export_cmd import export_app
+from kvot.cli.history_cmd import imports_app, rejects
+from kvot.cli.import_cmd import import_app
+from kvot.cli.output import emit, fail, note, working
 from kvot.errors import KvotError
 
 app = typer.Typer(help="MRR closed vs quota, per rep, team and company.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-import_app = typer.Typer(help="Import a CSV or XLSX file into the workspace (all or nothing).",
-                         no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(imports_app, name="imports")
+app.add_typer(export_app, name="export")
+app.command("rejects")(rejects)
 
 
 def _report_options(currency, timezone, fiscal_start, counted) -> dict:
     return {"reporting_currency": currency, "timezone": timezone,
             "fiscal_year_start_month": fiscal_start, "counted_kinds": counted}
+
+
+def _engine_options(engine: str | None, spark_master: str | None) -> dict:
+    return {"master": spark_master} if engine == "spark" else {}
+
+
+def _day(value: datetime | None):
+    return value.date() if value is not None else None
 
 
 def _check_format(fmt: str) -> None:
@@ -53,6 +65,7 @@ def attainment(
     profile: o.Profile = None, amount: o.Amount = None, deal_currency: o.DealCurrency = None,
     won_stages: o.WonStages = None, team_path: o.TeamPath = None,
     allow: Annotated[bool, typer.Option("--allow", help="Show figures even over blocking data-quality findings (marked)")] = False,
+    engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
 ) -> None:
     """MRR closed against quota per rep, team or company and period.
 
@@ -64,10 +77,11 @@ def attainment(
     import_opts = {"profile": profile, "amount": amount, "currency": deal_currency,
                    "won_stages": won_stages, "team_path": team_path}
     files = {"reps": reps, "teams": teams, "deals": deals, "credits": credits, "quotas": quotas, "fx": fx}
-    with api.workspace_for(workspace, files, config, report_opts, import_opts, note) as ws:
+    with api.workspace_for(workspace, files, config, report_opts, import_opts, note, engine,
+                           **_engine_options(engine, spark_master)) as ws, working("computing"):
         blocking = gate(ws, allow, config, report_opts)
         report = api.attainment(ws, by=by, period=period, start=start, end=end, team=team,
-                                rep=rep, config=config, **report_opts)
+                                rep=rep, config=config, as_of=_day(as_of), **report_opts)
     if blocking:  # shown because of --allow: marked as such
         emit(mark_allowed(render_report(report, fmt), fmt, blocking), output)
         return
@@ -82,46 +96,18 @@ def explain(
     fmt: o.Format = "table", output: o.Output = None, workspace: o.Workspace = None,
     config: o.Config = None, currency: o.Currency = None, timezone: o.Timezone = None,
     fiscal_start: o.FiscalStart = None, counted: o.CountedKinds = None,
+    engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
 ) -> None:
     """The deals, shares, rates and quota rows behind one figure, adding up to it.
 
     Example: kvot explain --rep "Anna Snelling" --period 2017-03
     """
     _check_format(fmt)
-    with api.workspace_for(workspace) as ws:
+    with api.workspace_for(workspace, engine=engine, **_engine_options(engine, spark_master)) as ws:
         result = api.explain(ws, period=period, rep=rep, team=team, config=config,
+                             as_of=_day(as_of),
                              **_report_options(currency, timezone, fiscal_start, counted))
     emit(render_explanation(result, fmt), output)
-
-
-def _import(kind: str):
-    def command(
-        file: Annotated[Path, typer.Argument(help="CSV or XLSX file", exists=False)],
-        workspace: o.Workspace = None, config: o.Config = None, profile: o.Profile = None,
-        amount: o.Amount = None, currency: o.DealCurrency = None, won_stages: o.WonStages = None,
-        sheet: o.Sheet = None, decimal: o.Decimal_ = None, date_format: o.DateFormat = None,
-        encoding: o.Encoding = None, team_path: o.TeamPath = None, timezone: o.Timezone = None,
-        reporting_currency: o.Currency = None,
-    ) -> None:
-        opts = {"profile": profile, "amount": amount, "currency": currency,
-                "won_stages": won_stages, "decimal": decimal, "date_format": date_format,
-                "encoding": encoding, "team_path": team_path, "timezone": timezone,
-                "reporting_currency": reporting_currency}
-        with api.workspace_for(workspace) as ws:
-            result = api.import_file(ws, kind, file, config=config, sheet=sheet, **opts)
-            checked = check_summary(ws)
-        note(f"import #{result.import_id}: {result.file}: {result.rows_read} rows read, "
-             f"{result.rows_changed} changed")
-        for line in result.notes:
-            note(f"  note: {line}")
-        note(checked)
-
-    command.__doc__ = f"Import {kind} from FILE. Example: kvot import {kind} {kind}.csv"
-    return command
-
-
-for _kind in api.IMPORT_KINDS:
-    import_app.command(_kind)(_import(_kind))
 
 
 @app.command()
@@ -135,7 +121,7 @@ def demo(
 
     Example: kvot demo && kvot attainment --by rep --period month
     """
-    with api.workspace_for(workspace) as ws:
+    with api.workspace_for(workspace) as ws, working("building the demo company"):
         for result in api.load_demo(ws, directory):
             note(f"imported {result.kind}: {result.rows_read} rows from {result.file}")
         report = api.attainment(ws, by=by, period=period)
@@ -147,16 +133,6 @@ def profiles() -> None:
     """List the built-in source profiles."""
     for name, description in api.profiles():
         emit(f"{name:20} {description}\n", None)
-
-
-@app.command()
-def imports(workspace: o.Workspace = None, fmt: o.Format = "table") -> None:
-    """List the imports made into the workspace."""
-    _check_format(fmt)
-    with api.workspace_for(workspace) as ws:
-        rows = api.imports(ws)
-    from kvot.cli.render import render_rows
-    emit(render_rows(rows, fmt, "Imports"), None)
 
 
 @app.command()

@@ -1,6 +1,7 @@
 """Options shared by several commands, declared once."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,3 +35,9 @@ DateFormat = Annotated[Optional[str], typer.Option("--date-format", help="day-fi
 Encoding = Annotated[Optional[str], typer.Option("--encoding", help="CSV encoding, e.g. cp1252")]
 TeamPath = Annotated[Optional[str], typer.Option(
     "--team-path", help="Rep files: columns naming the teams, top first, e.g. region>manager")]
+Engine = Annotated[Optional[str], typer.Option(
+    "--engine", help="auto (DuckDB file or PostgreSQL URL), or spark (a folder of Parquet files)")]
+SparkMaster = Annotated[Optional[str], typer.Option(
+    "--spark-master", envvar="KVOT_SPARK_MASTER", help="Spark master URL (default local[*])")]
+AsOf = Annotated[Optional[datetime], typer.Option(
+    "--as-of", formats=["%Y-%m-%d"], help="Recompute from what was imported by the end of this day")]

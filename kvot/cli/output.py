@@ -1,8 +1,11 @@
 """Where output goes: data to stdout or a file, notes and errors to stderr."""
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import typer
 
@@ -22,3 +25,20 @@ def note(text: str) -> None:
 def fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
     raise SystemExit(code)
+
+
+def interactive() -> bool:
+    """A person watches stderr: a terminal, and not a CI run."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def working(message: str) -> Iterator[None]:
+    """A spinner with ``message`` on stderr while the work runs; nothing when piped or in CI."""
+    if not interactive():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield

@@ -53,14 +53,17 @@ def grain_of(label: str) -> str:
 
 
 def explain(workspace, *, period: str, rep: str | None = None, team: str | None = None,
-            settings: Settings | None = None) -> Explanation:
-    """Why a rep's or team's figure for ``period`` is what it is."""
+            settings: Settings | None = None, as_of=None) -> Explanation:
+    """Why a rep's or team's figure for ``period`` is what it is (``as_of``: as known then)."""
+    from kvot.store.history import import_as_of
+
     from kvot.store.settings import effective_settings
 
     if (rep is None) == (team is None):
         raise SettingsError("explain needs exactly one of --rep or --team")
     settings = settings or effective_settings(workspace)
-    ctx = build_context(workspace, settings, grain_of(period), period, period)
+    as_of_import = import_as_of(workspace, as_of) if as_of is not None else None
+    ctx = build_context(workspace, settings, grain_of(period), period, period, as_of_import)
     if rep is not None:
         return _explain_rep(ctx, find_rep(ctx.tables, rep), period)
     return _explain_team(ctx, find_team(ctx.tables, team), period)
