@@ -114,6 +114,9 @@ def workspace_for(location: str | None, files: dict | None = None, config: Path 
     given = {k: v for k, v in (files or {}).items() if v is not None}
     if given and not {"deals", "quotas"} <= set(given):
         raise SettingsError("one-shot use needs both --deals and --quotas")
+    if given and location:
+        note(f"note: the one-shot files are read into a throw-away workspace; {location} "
+             "(--workspace / KVOT_WORKSPACE) is left alone")
     if given and engine == "spark":
         raise SettingsError("one-shot files are read into DuckDB; --engine spark reads a Parquet folder")
     workspace = open_workspace(":memory:" if given else location, engine, **engine_options)

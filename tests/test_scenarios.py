@@ -271,3 +271,20 @@ def test_a_fiscal_year_starting_in_february(build, tmp_path):
     assert quarters[("Anna", "FY2026-Q2")][0] == D("1000")
     years = figures(report(ws, tmp_path, period="year"))
     assert years[("Anna", "FY2026")][0] == D("1110")
+
+
+def test_long_decimals_times_a_rate_with_decimals_stay_exact(build, tmp_path):
+    # 36 000 EUR over 36 months = 1 000 EUR a month; 1 000 / 3 = 333.3333333333 (kept to 10 places)
+    # x 11.123456 = 3707.8186666663 (x3 deals = 11123.4559999989 -> 11 123.46)
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency,term_months
+        A,Anna,Won,2025-03-03,36000,EUR,36
+        B,Anna,Won,2025-03-04,1000,EUR,3
+        C,Anna,Won,2025-03-05,1000,EUR,3
+        E,Anna,Won,2025-03-06,1000,EUR,3
+        """, fx="""
+        currency,base,date,rate
+        EUR,SEK,2025-03-01,11.123456
+        """, settings={"reporting_currency": "SEK", "amount": "tcv"})
+    closed = figures(report(ws, tmp_path))[("Anna", "2025-03")][0]
+    assert closed == D("11123.456") + D("3") * D("3707.8186666663")

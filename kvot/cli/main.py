@@ -18,6 +18,8 @@ from kvot.cli.history_cmd import imports_app, rejects
 from kvot.cli.import_cmd import import_app
 from kvot.cli.output import emit, fail, note, working
 from kvot.errors import KvotError
+from kvot.metrics.attainment import LEVELS
+from kvot.periods import GRAINS
 
 app = typer.Typer(help="MRR closed vs quota, per rep, team and company.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -38,6 +40,11 @@ def _engine_options(engine: str | None, spark_master: str | None) -> dict:
 
 def _day(value: datetime | None):
     return value.date() if value is not None else None
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=option)
 
 
 def _check_format(fmt: str) -> None:
@@ -73,6 +80,8 @@ def attainment(
     kvot attainment --deals deals.csv --quotas quotas.csv -f json
     """
     _check_format(fmt)
+    _check_choice(by, LEVELS, "--by")
+    _check_choice(period, GRAINS, "--period")
     report_opts = _report_options(currency, timezone, fiscal_start, counted)
     import_opts = {"profile": profile, "amount": amount, "currency": deal_currency,
                    "won_stages": won_stages, "team_path": team_path}

@@ -34,8 +34,7 @@ def credited_deals(ctx: MetricContext) -> ibis.Table:
     credits = _credits(ctx, deals)
     rows = deals.join(credits, "deal_id")
     rates = ctx.rates
-    rows = rows.join(rates, [rows.currency == rates.currency, rates.valid_from <= rows.close_on,
-                             rates.valid_to > rows.close_on])
+    rows = rows.join(rates, [rows.currency == rates.currency, rows.close_on == rates.rate_on])
     return rows.select(
         "deal_id", "rep_id", "credit_type", "share", "close_on", "period_key", "name", "kind",
         "amount", "amount_basis", "months", "mrr", "rate", currency=rows.currency,

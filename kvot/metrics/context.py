@@ -11,6 +11,7 @@ from decimal import Decimal, localcontext
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import pyarrow as pa
 
 from kvot.config import Settings
@@ -55,7 +56,7 @@ class MetricContext:
     tables: Tables
     settings: Settings
     periods: list[Period]
-    rates: ibis.Table  # currency, valid_from, valid_to, rate into the reporting currency
+    rates: ibis.Table  # currency, rate_on, rate into the reporting currency, one row a day
     calendar: ibis.Table  # month_index -> period_key for every month in the range
     day_inverses: ibis.Table  # days -> 1/days, for day-weighting without division
 
@@ -94,12 +95,15 @@ def day_inverses_table() -> ibis.Table:
                                    "inverse": pa.array(inverses, pa.decimal128(38, 20))}))
 
 
-def rates_table(rows: list[dict]) -> ibis.Table:
+RATE_ARROW = pa.decimal128(38, 12)
+
+
+def rates_table(rows: list[tuple]) -> ibis.Table:
+    """``currency, rate_on, rate``: the rate into the reporting currency in force on each day."""
     return ibis.memtable(pa.table({
-        "currency": pa.array([r["currency"] for r in rows], pa.string()),
-        "valid_from": pa.array([r["valid_from"] for r in rows], pa.date32()),
-        "valid_to": pa.array([r["valid_to"] for r in rows], pa.date32()),
-        "rate": pa.array([r["rate"] for r in rows], MONEY_ARROW),
+        "currency": pa.array([r[0] for r in rows], pa.string()),
+        "rate_on": pa.array([r[1] for r in rows], pa.date32()),
+        "rate": pa.array([r[2] for r in rows], RATE_ARROW),
     }))
 
 
@@ -167,7 +171,9 @@ def build_context(workspace, settings: Settings, grain: str = "month",
     if periods:
         for what, needs in needed_rates(tables, settings, periods[0].starts_on, periods[-1].ends_on).items():
             fx.check_covered(series, needs, what, reporting)
-    return MetricContext(tables, settings, periods, rates_table(fx.validity_rows(series)),
+    first, last = (periods[0].starts_on, periods[-1].ends_on) if periods else (None, None)
+    daily = fx.daily_rows(series, first, last) if periods else []
+    return MetricContext(tables, settings, periods, rates_table(daily),
                          calendar_table(periods), day_inverses_table())
 
 
@@ -177,7 +183,12 @@ def nullable(table: ibis.Table) -> ibis.Table:
 
 
 def to_money(value: ibis.Value) -> ibis.Value:
-    return value.cast(MONEY)
+    """``value`` as DECIMAL(38,10), always as an explicit cast.
+
+    Ibis types a product of two DECIMAL(38,10) as DECIMAL(38,10) and would drop the cast, while
+    engines widen the scale (DuckDB: DECIMAL(38,20)); the cast keeps sums exact and in range.
+    """
+    return ops.Cast(value, to=MONEY).to_expr()
 
 
 ONE = ibis.literal(Decimal(1), type=MONEY)

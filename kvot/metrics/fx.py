@@ -9,7 +9,7 @@ before the close date"). A missing rate is an error, never 1.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
 from kvot.errors import FxMissingError
@@ -17,6 +17,7 @@ from kvot.errors import FxMissingError
 RATE_PLACES = Decimal("1e-12")
 BEGINNING = date(1, 1, 1)
 END_OF_TIME = date(9999, 12, 31)
+ONE_DAY = timedelta(days=1)
 
 Series = list[tuple[date, Decimal]]
 
@@ -81,13 +82,17 @@ def _series_for(currency: str, reporting: str, pairs: dict[tuple[str, str], Seri
     return []
 
 
-def validity_rows(series: dict[str, Series]) -> list[dict]:
-    """Rows ``currency, valid_from, valid_to (exclusive), rate`` for a range join."""
+def daily_rows(series: dict[str, Series], first: date, last: date) -> list[tuple[str, date, Decimal]]:
+    """``(currency, day, rate)`` for every day from ``first`` to ``last`` that has a rate in force,
+    so engines join deals to rates on equal keys instead of a range."""
     rows = []
     for currency, points in series.items():
         for i, (start, rate) in enumerate(points):
             end = points[i + 1][0] if i + 1 < len(points) else END_OF_TIME
-            rows.append({"currency": currency, "valid_from": start, "valid_to": end, "rate": rate})
+            day = max(start, first)
+            while day < end and day <= last:
+                rows.append((currency, day, rate))
+                day += ONE_DAY
     return rows
 
 

@@ -37,7 +37,7 @@ def quota_rows(ctx: MetricContext) -> ibis.Table:
     q = q.join(cal_start, "start_month").join(cal_end, "end_month")
     q = q.filter(q.start_key == q.end_key).mutate(period_key=ibis._.start_key)
     r = ctx.rates
-    q = q.join(r, [q.currency == r.currency, r.valid_from <= q.starts_on, r.valid_to > q.starts_on])
+    q = q.join(r, [q.currency == r.currency, q.starts_on == r.rate_on])
     return q.select("rep_id", "team_id", "starts_on", "ends_on", "period_key", "amount", "rate",
                     "line", currency=q.currency, quota=to_money(q.amount * q.rate))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timezone
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyarrow as pa
 
@@ -12,6 +13,13 @@ from kvot.store.roster import Roster
 from kvot.store.write import replace_groups
 
 MONEY = pa.decimal128(38, 10)
+PLACES = Decimal("1e-10")
+
+
+def _exact(values) -> list:
+    """Decimals rounded (half-even) to the workspace's 10 places; longer inputs are not errors."""
+    return [None if v is None else Decimal(v).quantize(PLACES, rounding=ROUND_HALF_EVEN)
+            for v in values]
 
 
 def _table(columns: dict[str, tuple[pa.DataType, list]]) -> pa.Table:
@@ -34,10 +42,10 @@ def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
         "kind": (pa.string(), [r.kind for r in records]),
         "closed_at": (pa.timestamp("us"), [_utc_naive(r.closed_at) for r in records]),
         "close_on": (pa.date32(), [r.close_on for r in records]),
-        "amount": (MONEY, [r.amount for r in records]),
+        "amount": (MONEY, _exact(r.amount for r in records)),
         "amount_basis": (pa.string(), [r.amount_basis for r in records]),
-        "months": (MONEY, [r.months for r in records]),
-        "mrr": (MONEY, [r.mrr for r in records]),
+        "months": (MONEY, _exact(r.months for r in records)),
+        "mrr": (MONEY, _exact(r.mrr for r in records)),
         "currency": (pa.string(), [r.currency for r in records]),
         "line": (pa.int32(), [r.line for r in records]),
     })
@@ -56,7 +64,7 @@ def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int
     table = _table({
         "deal_id": (pa.string(), [r.deal_id for r in records]),
         "rep_id": (pa.string(), reps),
-        "share": (MONEY, [r.share for r in records]),
+        "share": (MONEY, _exact(r.share for r in records)),
         "credit_type": (pa.string(), [r.credit_type for r in records]),
         "line": (pa.int32(), [r.line for r in records]),
     })
@@ -76,7 +84,7 @@ def write_quotas(ws, records, roster: Roster, import_id: int, file: str) -> int:
         "team_id": (pa.string(), [roster.team_id(r.team) if r.team else None for r in records]),
         "starts_on": (pa.date32(), [r.starts_on for r in records]),
         "ends_on": (pa.date32(), [r.ends_on for r in records]),
-        "amount": (MONEY, [r.amount for r in records]),
+        "amount": (MONEY, _exact(r.amount for r in records)),
         "currency": (pa.string(), [r.currency for r in records]),
         "kind": (pa.string(), ["mrr"] * len(records)),
         "line": (pa.int32(), [r.line for r in records]),
@@ -90,7 +98,7 @@ def write_fx(ws, records, roster: Roster, import_id: int, file: str) -> int:
         "currency": (pa.string(), [r.currency.upper() for r in records]),
         "base": (pa.string(), [r.base.upper() for r in records]),
         "rate_on": (pa.date32(), [r.rate_on for r in records]),
-        "rate": (MONEY, [r.rate for r in records]),
+        "rate": (MONEY, _exact(r.rate for r in records)),
         "line": (pa.int32(), [r.line for r in records]),
     })
     return replace_groups(ws, "fx_rates", table, ["currency", "base", "rate_on"], import_id)

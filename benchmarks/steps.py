@@ -1,0 +1,205 @@
+"""One measured step of the benchmark, run in its own process by benchmarks/run.py.
+
+Each step prints one JSON line: what it did, ``seconds`` (the work only, not Python start-up)
+and ``peak_rss_mb`` (the process's peak resident memory: Python, kvot and DuckDB together).
+
+    python benchmarks/steps.py import WORKSPACE KIND FILE CONFIG
+    python benchmarks/steps.py bulk WORKSPACE KIND FILE          # DuckDB-only load, not kvot
+    python benchmarks/steps.py kvot WORKSPACE LEVEL OUT.parquet REPEAT
+    python benchmarks/steps.py sql WORKSPACE LEVEL OUT.parquet REPEAT
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).parent
+ROW_COLUMNS = ("id", "name", "period_start", "mrr_closed", "quota", "attainment_pct", "deals",
+               "overlay_mrr", "quota_source")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
+    exec() from the parent, so a child would report at least its parent's size."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return next(int(line.split()[1]) for line in status.splitlines()
+                    if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(**values) -> None:
+    print(json.dumps({**values, "peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+
+
+def step_import(workspace: str, kind: str, file: str, config: str) -> None:
+    import kvot
+
+    ws = kvot.open_workspace(workspace)
+    result, (seconds,), (cpu,) = _timed(
+        lambda: kvot.import_file(ws, kind, file, config=Path(config)), 1)
+    ws.close()
+    emit(step="import", kind=kind, rows=result.rows_read, changed=result.rows_changed,
+         seconds=seconds, cpu_seconds=cpu, notes=result.notes)
+
+
+def step_bulk(workspace: str, kind: str, file: str) -> None:
+    """Load deals or credits with DuckDB alone (see bulk_load.sql): for sizes where kvot's
+    importer would not fit in memory, and as the measure of what a set-based import costs."""
+    db = duckdb.connect(workspace)
+    sql = _sections(HERE / "bulk_load.sql")[kind].replace("{file}", file)
+    start, start_cpu = time.perf_counter(), time.process_time()
+    db.execute("BEGIN")
+    for statement in (s for s in sql.split(";") if s.strip()):
+        db.execute(statement)
+    rows, changed, problems = db.execute(
+        "SELECT rows_read, rows_changed, problems FROM _bench_result").fetchone()
+    if problems:
+        db.execute("ROLLBACK")
+        raise SystemExit(f"bulk load of {file}: {problems} bad rows")
+    db.execute("COMMIT")
+    emit(step="bulk", kind=kind, rows=rows, changed=changed, seconds=time.perf_counter() - start,
+         cpu_seconds=time.process_time() - start_cpu)
+
+
+def _sections(path: Path) -> dict[str, str]:
+    """``-- level: NAME`` / ``-- kind: NAME`` sections of a SQL file; '' for the part before."""
+    out, name, lines = {}, "", []
+    for line in path.read_text().splitlines():
+        if line.startswith(("-- level: ", "-- kind: ")):
+            out[name], name, lines = "\n".join(lines), line.split(": ", 1)[1].strip(), []
+        else:
+            lines.append(line)
+    out[name] = "\n".join(lines)
+    return out
+
+
+def reference_sql(level: str, reporting: str, counted: tuple[str, ...]) -> str:
+    parts = _sections(HERE / "reference.sql")
+    sql = parts[""] + "\n" + parts[level]
+    return sql.replace("{reporting}", reporting).replace(
+        "{counted}", ", ".join(f"'{k}'" for k in counted))
+
+
+def _timed(run, repeat: int):
+    """The last result; wall-clock seconds and CPU seconds (all threads) of each run."""
+    times, cpu, result = [], [], None
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = run()
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return result, times, cpu
+
+
+def money_cast_is_dropped() -> bool:
+    """True when kvot's ``to_money`` leaves a DECIMAL(38,10) product uncast (the bug below)."""
+    import ibis
+    import ibis.expr.operations as ops
+
+    from kvot.metrics import context
+
+    t = ibis.table({"a": "decimal(38, 10)"}, name="t")
+    return not isinstance(context.to_money(t.a * t.a).op(), ops.Cast)
+
+
+def exact_money_cast_patch() -> None:
+    """Make kvot's ``to_money`` really cast (see docs/benchmarks.md, "kvot bugs found").
+
+    ``Value.cast`` returns the value unchanged when Ibis already types it DECIMAL(38,10), and
+    Ibis types ``DECIMAL(38,10) * DECIMAL(38,10)`` as DECIMAL(38,10), so kvot's rounding casts
+    vanish from the SQL; DuckDB then returns DECIMAL(38,30) sums that kvot cannot read back.
+    """
+    import ibis.expr.operations as ops
+
+    from kvot.metrics import closed, context, quota
+
+    def to_money(value):
+        return ops.Cast(value, to=context.MONEY).to_expr()
+
+    for module in (context, closed, quota):
+        if hasattr(module, "to_money"):
+            module.to_money = to_money
+
+
+def step_kvot(workspace: str, level: str, out: str, repeat: int) -> None:
+    import kvot
+
+    ws = kvot.open_workspace(workspace)
+    patched = money_cast_is_dropped()
+    if patched:
+        exact_money_cast_patch()
+    report, times, cpu = _timed(lambda: kvot.attainment(ws, by=level, period="month"), repeat)
+    rows = report.rows
+    table = pa.table({
+        "id": [r.id for r in rows], "name": [r.name for r in rows],
+        "period_start": pa.array([r.period_start for r in rows], pa.date32()),
+        "mrr_closed": pa.array([r.mrr_closed for r in rows], pa.decimal128(38, 10)),
+        "quota": pa.array([r.quota for r in rows], pa.decimal128(38, 10)),
+        "attainment_pct": pa.array([None if r.attainment_pct is None else float(r.attainment_pct)
+                                    for r in rows], pa.float64()),
+        "deals": pa.array([r.deals for r in rows], pa.int64()),
+        "overlay_mrr": pa.array([r.overlay_mrr for r in rows], pa.decimal128(38, 10)),
+        "quota_source": pa.array([r.quota_source for r in rows], pa.string()),
+    })
+    pq.write_table(table, out)
+    emit(step="kvot", level=level, rows=len(rows), seconds=min(times), times=times,
+         cpu_seconds=min(cpu), patched=patched)
+
+
+def step_sql(workspace: str, level: str, out: str, repeat: int) -> None:
+    db = duckdb.connect(workspace, read_only=True)
+    settings = dict(db.execute("SELECT key, value FROM _kvot_settings").fetchall())
+    counted = tuple(settings.get("counted_kinds", "new,expansion").split(","))
+    sql = reference_sql(level, settings.get("reporting_currency", "USD"), counted)
+    table, times, cpu = _timed(lambda: db.execute(sql).to_arrow_table(), repeat)
+    pq.write_table(table.select(list(ROW_COLUMNS)), out)
+    emit(step="sql", level=level, rows=table.num_rows, seconds=min(times), times=times,
+         cpu_seconds=min(cpu))
+
+
+def compare(kvot_file: str, sql_file: str) -> dict:
+    """Rows only one side has, and rows whose figures differ (money to the cent: exactly)."""
+    db = duckdb.connect()
+    key = "k.id = s.id AND k.period_start = s.period_start"
+    only = db.execute(f"""
+        SELECT count(*) FILTER (WHERE s.id IS NULL), count(*) FILTER (WHERE k.id IS NULL)
+        FROM '{kvot_file}' k FULL JOIN '{sql_file}' s ON {key}""").fetchone()
+    differ = db.execute(f"""
+        SELECT count(*) FILTER (WHERE k.mrr_closed IS DISTINCT FROM s.mrr_closed),
+               count(*) FILTER (WHERE k.quota IS DISTINCT FROM s.quota),
+               count(*) FILTER (WHERE k.deals IS DISTINCT FROM s.deals),
+               count(*) FILTER (WHERE k.overlay_mrr IS DISTINCT FROM s.overlay_mrr),
+               count(*) FILTER (WHERE round(k.attainment_pct, 2) IS DISTINCT FROM round(s.attainment_pct, 2)
+                                AND NOT abs(k.attainment_pct - s.attainment_pct) < 1e-9),
+               count(*) FILTER (WHERE round(k.mrr_closed, 2) IS DISTINCT FROM round(s.mrr_closed, 2)
+                                OR round(k.quota, 2) IS DISTINCT FROM round(s.quota, 2)),
+               count(*)
+        FROM '{kvot_file}' k JOIN '{sql_file}' s ON {key}""").fetchone()
+    names = ("mrr_closed", "quota", "deals", "overlay_mrr", "attainment_pct", "cents", "rows")
+    return {"only_kvot": only[0], "only_sql": only[1], **dict(zip(names, differ))}
+
+
+def main(argv: list[str]) -> None:
+    step, *args = argv
+    if step == "import":
+        step_import(*args)
+    elif step == "bulk":
+        step_bulk(*args)
+    elif step in ("kvot", "sql"):
+        workspace, level, out, repeat = args
+        (step_kvot if step == "kvot" else step_sql)(workspace, level, out, int(repeat))
+    else:
+        raise SystemExit(f"unknown step {step!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,214 @@
+"""The workspace: a versioned schema, idempotent imports, and a log of every import (SPEC 6)."""
+from __future__ import annotations
+
+import hashlib
+import sys
+import textwrap
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from decimal import Decimal
+
+import kvot
+from kvot.cli.main import main
+from kvot.errors import KvotError, WorkspaceError
+from kvot.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DATA_TABLES = ("teams", "reps", "memberships", "deals", "credits", "quotas", "fx_rates",
+               "_kvot_team_closure", "_kvot_settings", "_kvot_schema")
+
+FILES = {
+    "teams": ("teams.csv", """
+        team_id,name,parent,level
+        north,North,,region
+        north-smb,North SMB,north,team
+        """),
+    "reps": ("reps.csv", """
+        rep_id,name,email,team,team_from,hired_on,left_on
+        anna,Anna Berg,anna@example.se,north-smb,2025-01-01,2024-06-01,
+        bo,Bo Ek,bo@example.se,north-smb,,2024-01-01,
+        bo,Bo Ek,bo@example.se,north,2025-02-15,2024-01-01,
+        """),
+    "deals": ("deals.csv", """
+        deal_id,name,owner,stage,close_date,amount,currency,kind
+        D1,Acme AB,anna,Closed Won,2025-01-10,1000,SEK,new
+        D2,Beta GmbH,bo,Closed Won,2025-02-20T23:30:00Z,300,EUR,expansion
+        D3,Gamma AB,bo,Closed Lost,2025-02-21,500,SEK,new
+        D3,Gamma AB,bo,Closed Lost,2025-02-21,500,SEK,new
+        D4,Delta AB,anna,Proposal,,,,new
+        """),
+    "credits": ("credits.csv", """
+        deal_id,rep,share,credit_type
+        D1,anna,60 %,revenue
+        D1,bo,40 %,revenue
+        """),
+    "quotas": ("quotas.csv", """
+        rep,team,period,amount,currency
+        anna,,2025-01,10000,SEK
+        bo,,2025-Q1,30000,SEK
+        ,north,2025-01,50000,SEK
+        """),
+    "fx": ("fx.csv", """
+        currency,base,date,rate
+        EUR,SEK,2025-01-01,11.5
+        EUR,SEK,2025-02-01,11.25
+        """),
+}
+DATA_ROWS = {"teams": 2, "reps": 3, "deals": 5, "credits": 2, "quotas": 3, "fx": 2}
+
+
+def write(folder: Path, kind: str, text: str | None = None) -> Path:
+    name, default = FILES[kind]
+    path = folder / name
+    path.write_text(textwrap.dedent(text or default).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config(tmp_path) -> Path:
+    path = tmp_path / "empty.toml"  # so a kvot.toml in the working directory never leaks in
+    path.write_text("", encoding="utf-8")
+    return path
+
+
+def import_all(ws, folder: Path, config: Path) -> list:
+    return [kvot.import_file(ws, kind, write(folder, kind), config=config,
+                             reporting_currency="SEK") for kind in FILES]
+
+
+def snapshot(ws) -> dict[str, list[tuple]]:
+    """Every row of every data table, in a stable order."""
+    return {t: sorted(ws.execute(f"SELECT * FROM {t}"), key=repr) for t in DATA_TABLES}
+
+
+# --------------------------------------------------------------------------------------------
+# schema versions
+# --------------------------------------------------------------------------------------------
+
+def test_a_new_workspace_records_every_migration_once(tmp_path):
+    location = tmp_path / "ws.duckdb"
+    ws = kvot.open_workspace(location)
+    first = ws.execute("SELECT version, description, applied_at FROM _kvot_schema ORDER BY version")
+    ws.close()
+    assert [v for v, _, _ in first] == [m[0] for m in MIGRATIONS]
+    assert first[-1][0] == SCHEMA_VERSION
+    ws = kvot.open_workspace(location)  # opening again applies nothing again
+    again = ws.execute("SELECT version, description, applied_at FROM _kvot_schema ORDER BY version")
+    ws.close()
+    assert again == first
+
+
+def test_a_workspace_from_a_newer_kvot_is_refused_and_left_alone(tmp_path, monkeypatch, capsys):
+    location = tmp_path / "ws.duckdb"
+    ws = kvot.open_workspace(location)
+    ws.execute("INSERT INTO _kvot_schema VALUES (?, 'from the future', current_timestamp)",
+               [SCHEMA_VERSION + 1])
+    ws.close()
+    with pytest.raises(WorkspaceError) as refused:
+        kvot.open_workspace(location)
+    assert str(refused.value) == (
+        f"workspace {location} has schema version {SCHEMA_VERSION + 1}, newer than this kvot "
+        f"({SCHEMA_VERSION}); upgrade kvot")
+    monkeypatch.setattr(sys, "argv", ["kvot", "attainment", "-w", str(location)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 1 and out == ""
+    assert err.startswith(f"error: workspace {location} has schema version") and "upgrade kvot" in err
+    import duckdb
+    db = duckdb.connect(str(location))
+    assert db.execute("SELECT max(version) FROM _kvot_schema").fetchone()[0] == SCHEMA_VERSION + 1
+    db.close()
+
+
+# --------------------------------------------------------------------------------------------
+# idempotent imports
+# --------------------------------------------------------------------------------------------
+
+def test_importing_the_same_files_twice_changes_no_row(tmp_path, config):
+    ws = kvot.open_workspace(":memory:")
+    import_all(ws, tmp_path, config)
+    before = snapshot(ws)
+    again = import_all(ws, tmp_path, config)
+    assert [r.rows_changed for r in again] == [0] * len(FILES)
+    assert snapshot(ws) == before
+    ws.close()
+
+
+def test_a_changed_deal_is_replaced_and_the_others_keep_their_import(tmp_path, config):
+    ws = kvot.open_workspace(":memory:")
+    first = {r.kind: r for r in import_all(ws, tmp_path, config)}
+    before = {d: (i, a) for d, i, a in ws.execute("SELECT deal_id, import_id, amount FROM deals")}
+    credits_before = snapshot(ws)["credits"]
+    changed = FILES["deals"][1].replace("D2,Beta GmbH,bo,Closed Won,2025-02-20T23:30:00Z,300,",
+                                        "D2,Beta GmbH,bo,Closed Won,2025-02-20T23:30:00Z,330,")
+    assert changed != FILES["deals"][1]
+    result = kvot.import_file(ws, "deals", write(tmp_path, "deals", changed), config=config)
+    after = {d: (i, a) for d, i, a in ws.execute("SELECT deal_id, import_id, amount FROM deals")}
+    assert result.rows_changed == 1
+    assert set(after) == set(before) == {"D1", "D2", "D3", "D4"}
+    assert after["D2"] == (result.import_id, 330)
+    assert result.import_id > first["deals"].import_id
+    for deal in ("D1", "D3", "D4"):
+        assert after[deal] == before[deal] and after[deal][0] == first["deals"].import_id
+    assert snapshot(ws)["credits"] == credits_before
+    ws.close()
+
+
+# --------------------------------------------------------------------------------------------
+# the import log
+# --------------------------------------------------------------------------------------------
+
+def test_every_import_is_logged_with_its_sha256_and_row_counts(tmp_path, config):
+    ws = kvot.open_workspace(":memory:")
+    results = import_all(ws, tmp_path, config)
+    import_all(ws, tmp_path, config)  # the second, unchanged round is logged too
+    log = ws.execute("SELECT import_id, kind, file, checksum, rows_read, rows_changed, imported_at "
+                     "FROM _kvot_imports ORDER BY import_id")
+    assert len(log) == 2 * len(FILES)
+    assert [row[0] for row in log] == list(range(1, 2 * len(FILES) + 1))
+    for n, (import_id, kind, file, checksum, rows_read, rows_changed, at) in enumerate(log):
+        path = tmp_path / FILES[kind][0]
+        assert kind == list(FILES)[n % len(FILES)]
+        assert file == str(path)
+        assert checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert rows_read == DATA_ROWS[kind]
+        assert at is not None
+        if n >= len(FILES):
+            assert rows_changed == 0
+    # the first round: a changed row count per group written (deals: 4 deals, the repeat dropped)
+    first = {kind: changed for _, kind, _, _, _, changed, _ in log[:len(FILES)]}
+    assert first["deals"] == 4 and first["credits"] == 1 and first["quotas"] == 3
+    assert first["fx"] == 2 and first["teams"] == 2
+    assert [r.rows_changed for r in results] == [first[k] for k in FILES]
+    assert kvot.imports(ws)[0]["kind"] == "teams"
+    ws.close()
+
+
+def test_a_rejected_file_is_not_logged_and_changes_nothing(tmp_path, config):
+    ws = kvot.open_workspace(":memory:")
+    import_all(ws, tmp_path, config)
+    before = snapshot(ws) | {"log": ws.execute("SELECT * FROM _kvot_imports")}
+    bad = FILES["deals"][1].replace("D1,Acme AB,anna,Closed Won,2025-01-10,1000,",
+                                    "D1,Acme AB,anna,Closed Won,2025-13-10,1000,")
+    with pytest.raises(kvot.errors.ImportRejected):
+        kvot.import_file(ws, "deals", write(tmp_path, "deals", bad), config=config)
+    assert snapshot(ws) | {"log": ws.execute("SELECT * FROM _kvot_imports")} == before
+    ws.close()
+
+
+@pytest.mark.parametrize("kind, text, query, stored", [
+    ("fx", "currency,base,rate\nEUR,USD,1.08695652173913\n", "SELECT rate FROM fx_rates",
+     Decimal("1.0869565217")),
+    ("deals", "deal_id,owner,stage,close_date,amount,currency\nD1,anna,Won,2025-01-10,"
+              "100.123456789051,USD\n", "SELECT amount FROM deals", Decimal("100.1234567891")),
+])
+def test_more_than_ten_decimals_are_stored_rounded_half_even_to_ten(
+        tmp_path, config, kind, text, query, stored):
+    ws = kvot.open_workspace(":memory:")
+    try:
+        kvot.import_file(ws, kind, write(tmp_path, kind, text), config=config)
+        assert ws.execute(query) == [(stored,)]
+    finally:
+        ws.close()
