@@ -29,6 +29,7 @@ SPARK_CONF = {
     "spark.sql.session.timeZone": "UTC",
 }
 LOCAL_CONF = {
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false",
     "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
 }
@@ -46,6 +47,7 @@ def spark_session(master: str | None = None):
     for key, value in conf.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
     for key, value in SPARK_CONF.items():
         session.conf.set(key, value)
     return session
