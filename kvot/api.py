@@ -109,8 +109,12 @@ def profiles() -> list[tuple[str, str]]:
 def workspace_for(location: str | None, files: dict | None = None, config: Path | None = None,
                   report_opts: dict | None = None, import_opts: dict | None = None,
                   note: Callable[[str], None] = lambda s: None, engine: str | None = None,
-                  **engine_options) -> Iterator[Workspace]:
-    """The workspace at ``location``; or, when ``files`` are given, a throw-away one holding them."""
+                  create: bool = False, **engine_options) -> Iterator[Workspace]:
+    """The workspace at ``location``; or, when ``files`` are given, a throw-away one holding them.
+
+    ``create``: open a workspace that does not exist yet as a new one (imports, the demo);
+    otherwise that is an error, so a mistyped name never reports on an empty workspace.
+    """
     given = {k: v for k, v in (files or {}).items() if v is not None}
     if given and not {"deals", "quotas"} <= set(given):
         raise SettingsError("one-shot use needs both --deals and --quotas")
@@ -119,7 +123,8 @@ def workspace_for(location: str | None, files: dict | None = None, config: Path 
              "(--workspace / KVOT_WORKSPACE) is left alone")
     if given and engine == "spark":
         raise SettingsError("one-shot files are read into DuckDB; --engine spark reads a Parquet folder")
-    workspace = open_workspace(":memory:" if given else location, engine, **engine_options)
+    workspace = open_workspace(":memory:" if given else location, engine,
+                               create=create or bool(given), **engine_options)
     try:
         options = {**(import_opts or {}), **(report_opts or {})}
         for kind in ONE_SHOT_ORDER:

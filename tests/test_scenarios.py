@@ -288,3 +288,19 @@ def test_long_decimals_times_a_rate_with_decimals_stay_exact(build, tmp_path):
         """, settings={"reporting_currency": "SEK", "amount": "tcv"})
     closed = figures(report(ws, tmp_path))[("Anna", "2025-03")][0]
     assert closed == D("11123.456") + D("3") * D("3707.8186666663")
+
+
+def test_a_rep_hired_mid_month_brings_the_whole_final_quota_row_to_the_team(build, tmp_path):
+    # Sara joins on 2 June; her June row (15 000, already ramped) is final: the team gets all of it
+    ws = build(reps="""
+        rep_id,name,team,team_from,hired_on
+        sara,Sara,North,2025-06-02,2025-06-02
+        per,Per,North,,
+        """, quotas="""
+        rep,period,amount,currency
+        sara,2025-06,15000,SEK
+        per,2025-06,40000,SEK
+        """, settings={"reporting_currency": "SEK"})
+    team = figures(report(ws, tmp_path, by="team"))[("North", "2025-06")]
+    company = figures(report(ws, tmp_path, by="company"))[("company", "2025-06")]
+    assert team[1] == company[1] == D("55000")

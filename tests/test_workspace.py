@@ -212,3 +212,16 @@ def test_more_than_ten_decimals_are_stored_rounded_half_even_to_ten(
         assert ws.execute(query) == [(stored,)]
     finally:
         ws.close()
+
+
+def test_a_report_on_a_workspace_that_does_not_exist_is_an_error_not_an_empty_report(tmp_path):
+    missing = tmp_path / "typo.duckdb"
+    with pytest.raises(WorkspaceError, match="typo.duckdb does not exist"):
+        with kvot.workspace_for(str(missing)):
+            pass
+    assert not missing.exists()
+
+
+def test_a_folder_as_duckdb_workspace_points_to_the_spark_engine(tmp_path):
+    with pytest.raises(WorkspaceError, match="add --engine spark"):
+        kvot.open_workspace(str(tmp_path))

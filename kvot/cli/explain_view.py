@@ -18,7 +18,8 @@ DEAL_HEADERS = [("deal_id", "Deal"), ("name", "Name"), ("close_on", "Closed"), (
                 ("share", "Share"), ("mrr_closed", "MRR closed")]
 QUOTA_HEADERS = [("rep_id", "Rep"), ("starts_on", "From"), ("ends_on", "To"), ("amount", "Amount"),
                  ("currency", "Cur"), ("rate", "Rate"), ("quota", "Converted"),
-                 ("days_in_team", "Days in team"), ("days", "Days"), ("weighted", "Counted")]
+                 ("days_in_team", "Days in team"), ("days", "Days in any team"),
+                 ("weighted", "Counted")]
 
 
 def _cell(value) -> str:

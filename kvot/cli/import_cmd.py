@@ -36,7 +36,7 @@ def _command(kind: str):
                 "encoding": encoding, "team_path": team_path, "timezone": timezone,
                 "reporting_currency": reporting_currency, "on_error": on_error,
                 "minor_units": minor_units}
-        with api.workspace_for(workspace) as ws, working(f"importing {file.name}"):
+        with api.workspace_for(workspace, create=True) as ws, working(f"importing {file.name}"):
             result = api.import_file(ws, kind, file, config=config, sheet=sheet, **opts)
             checked = check_summary(ws)
         rejected = f", {result.rows_rejected} set aside" if result.rows_rejected else ""

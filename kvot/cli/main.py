@@ -130,7 +130,7 @@ def demo(
 
     Example: kvot demo && kvot attainment --by rep --period month
     """
-    with api.workspace_for(workspace) as ws, working("building the demo company"):
+    with api.workspace_for(workspace, create=True) as ws, working("building the demo company"):
         for result in api.load_demo(ws, directory):
             note(f"imported {result.kind}: {result.rows_read} rows from {result.file}")
         report = api.attainment(ws, by=by, period=period)

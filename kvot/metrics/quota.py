@@ -49,7 +49,12 @@ def quota_by_rep(ctx: MetricContext) -> ibis.Table:
 
 
 def member_quota_rows(ctx: MetricContext) -> ibis.Table:
-    """Rep quota rows for every team (and ancestor) the rep was in, weighted by days in it."""
+    """Rep quota rows for every team (and ancestor) the rep was in, weighted by days in it.
+
+    The weight is the rep's days in the team over the rep's days in any team within the row's
+    span (``days``): a rep who moves mid-month splits that month's row between the two teams,
+    and a rep hired on the 2nd, whose final quota row covers the whole month, brings it whole.
+    """
     q = quota_rows(ctx)
     q = q.filter(q.rep_id.notnull()).drop("team_id")
     m = ctx.tables.memberships.select("rep_id", "team_id", "valid_from", "valid_to")
@@ -59,9 +64,9 @@ def member_quota_rows(ctx: MetricContext) -> ibis.Table:
     overlap_from = ibis.greatest(joined.starts_on, joined.valid_from.fill_null(joined.starts_on))
     day_after = joined.ends_on + ibis.interval(days=1)
     overlap_to = ibis.least(day_after, joined.valid_to.fill_null(day_after))
-    part = overlap_to.delta(overlap_from, unit="day")
-    whole = day_after.delta(joined.starts_on, unit="day")
-    joined = prorate(ctx, joined.mutate(days_in_team=part, days=whole), "quota", "days_in_team", "days")
+    joined = joined.mutate(days_in_team=overlap_to.delta(overlap_from, unit="day"))
+    in_teams = joined.days_in_team.sum().over(group_by=["rep_id", "starts_on", "ends_on"])
+    joined = prorate(ctx, joined.mutate(days=in_teams), "quota", "days_in_team", "days")
     c = ctx.tables.closure
     joined = joined.join(c, joined.team_id == c.team_id)
     return joined.mutate(team_id=joined.ancestor_id).drop("ancestor_id", "depth")

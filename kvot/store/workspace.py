@@ -107,13 +107,14 @@ ENGINES = ("auto", "duckdb", "postgres", "spark")
 
 
 def open_workspace(location: str | os.PathLike | None = None, engine: str | None = None,
-                   **engine_options) -> Workspace:
+                   create: bool = True, **engine_options) -> Workspace:
     """Open (creating and migrating if needed) the workspace at ``location``.
 
     A path is a DuckDB file (``":memory:"`` lives only as long as the process); a
     ``postgresql://user@host:port/database?schema=NAME`` URL is a schema in a PostgreSQL database.
     With ``engine="spark"``, ``location`` is a folder of Parquet files (read-only; see
-    :mod:`kvot.store.spark`; ``master=`` picks the Spark master).
+    :mod:`kvot.store.spark`; ``master=`` picks the Spark master). With ``create=False`` a
+    workspace that does not exist yet is an error instead of a new, empty one.
     """
     where = resolve_location(location)
     if engine not in (None, *ENGINES):
@@ -126,15 +127,35 @@ def open_workspace(location: str | os.PathLike | None = None, engine: str | None
         workspace: Workspace = PostgresWorkspace.connect(where)
     else:
         from kvot.store.duck import DuckDBWorkspace
-        if where != ":memory:" and not Path(where).parent.exists():
-            raise WorkspaceError(f"workspace {where}: folder {Path(where).parent} does not exist")
+        _check_duckdb_path(where, create)
         workspace = DuckDBWorkspace.connect(where)
     try:
+        if not create and schema_version(workspace) == 0:
+            raise WorkspaceError(_missing(where))
         migrate(workspace)
     except BaseException:
         workspace.close()
         raise
     return workspace
+
+
+def _missing(where: str) -> str:
+    return (f"workspace {where} does not exist (or holds no kvot data): import into it first "
+            f"(kvot import deals FILE -w {where}), run kvot demo, or set --workspace / "
+            f"{ENV_VAR} to the workspace you mean")
+
+
+def _check_duckdb_path(where: str, create: bool) -> None:
+    if where == ":memory:":
+        return
+    path = Path(where)
+    if path.is_dir():
+        raise WorkspaceError(f"workspace {where} is a folder: a DuckDB workspace is a file; for a "
+                             "folder of Parquet files add --engine spark")
+    if not path.parent.exists():
+        raise WorkspaceError(f"workspace {where}: folder {path.parent} does not exist")
+    if not create and not path.exists():
+        raise WorkspaceError(_missing(where))
 
 
 def schema_version(workspace: Workspace) -> int:
