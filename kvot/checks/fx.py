@@ -41,5 +41,7 @@ def _missing_fx(ws, settings, today):
 
 MISSING_FX = Check(
     "missing-fx", BLOCKING, "Deals or quotas without an exchange rate",
-    "import rates on or before these dates: kvot import fx FILE (columns currency, base, date, rate)",
+    "import rates on or before these dates: kvot import fx FILE (columns currency, base, date, "
+    "rate); or, if the figures should be in the deals' own currency, set it as the reporting "
+    "currency: --reporting-currency SEK (reporting_currency in kvot.toml)",
     _missing_fx)

@@ -2,7 +2,9 @@
 import, and the gate before figures: blocking findings stop them unless ``--allow``."""
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 from pathlib import Path
 
@@ -93,16 +95,25 @@ def gate(workspace, allow: bool, config, report_opts: dict) -> list:
 
 
 def mark_allowed(text: str, fmt: str, blocking: list) -> str:
-    """Mark figures shown over blocking findings: a JSON key, a line under the table (CSV: the
-    stderr warning of :func:`gate` only, so the file stays plain rows)."""
+    """Mark figures shown over blocking findings: a JSON key, a line under the table, a
+    ``blocking_findings`` column on every CSV row."""
     if fmt == "json":
         doc = json.loads(text)
         doc["blocking_findings"] = [finding_dict(f) for f in blocking]
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        return text
+        return _csv_marked(text, ";".join(f.code for f in blocking))
     codes = ", ".join(f"{f.code} ({f.count})" for f in blocking)
     return text + f"WARNING: shown over blocking findings (--allow): {codes}; see kvot check\n"
+
+
+def _csv_marked(text: str, codes: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0] + ["blocking_findings"])
+    writer.writerows(row + [codes] for row in rows[1:])
+    return out.getvalue()
 
 
 CSS = """

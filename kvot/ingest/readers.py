@@ -40,7 +40,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 TOTAL_WORDS = ("total", "totals", "grand total", "grand totals", "sum", "totalt", "summa")
 TOTAL_LABEL = re.compile(rf"^(?:{'|'.join(TOTAL_WORDS)})(?:\s*\(.*\))?:?$", re.IGNORECASE)
 # A cell a spreadsheet would run: =SUM(...), +HYPERLINK(...), @cmd(...), =cmd|' /C calc'!A0
-FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][\w.]*\s*(?:\(|\|)")
+FORMULA = re.compile(r"^(?:=.+|[+\-@]\s*[A-Za-z_][\w.]*\s*(?:\(|\|))")  # any =..., or +f( -f( @f(
 
 
 class Row(NamedTuple):
@@ -165,10 +165,28 @@ def _csv_problem(exc: csv.Error) -> str:
 # --- XLSX ------------------------------------------------------------------------------------
 
 def _xlsx_grid(file: str, data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[str]]], int]:
+    values = _xlsx_rows(file, data, sheet, data_only=True)
+    if any(v is None for _, row in values for v in row):
+        formulas = _xlsx_rows(file, data, sheet, data_only=False)
+        values = [(n, [_unsaved(v, f) for v, f in zip(row, frow)])
+                  for (n, row), (_, frow) in zip(values, formulas)]
+    grid = [(number, [cell_text(v) for v in row]) for number, row in values]
+    return grid, _header_index(grid)
+
+
+def _unsaved(value: Any, formula: Any) -> Any:
+    """A formula cell whose result was never saved (a workbook written by a program) reads as
+    its formula, so it is rejected like any formula instead of passing as a blank cell."""
+    if value is None and isinstance(formula, str) and formula.startswith("="):
+        return formula
+    return value
+
+
+def _xlsx_rows(file: str, data: bytes, sheet: str | None, data_only: bool) -> list[tuple[int, list]]:
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise _reject(file, f"cannot be opened as an Excel workbook ({type(exc).__name__})",
                       "save it again as .xlsx, or export it as CSV") from None
@@ -177,11 +195,10 @@ def _xlsx_grid(file: str, data: bytes, sheet: str | None) -> tuple[list[tuple[in
             raise _reject(file, f"has no sheet {sheet!r}",
                           f"use one of: {', '.join(book.sheetnames)}")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        grid = [(number, [cell_text(v) for v in values])
-                for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), 1)]
+        return [(number, list(row))
+                for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), 1)]
     finally:
         book.close()
-    return grid, _header_index(grid)
 
 
 def _header_index(grid: list[tuple[int, list[str]]]) -> int:
@@ -230,7 +247,8 @@ def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
             continue
         errors += [RowError(file, line, headers[i] if i < len(headers) else None, c.strip(),
                             "is a spreadsheet formula, not a value",
-                            "export the values, not the formulas")
+                            "export the values, not the formulas (in Excel: open the file, "
+                            "save it, and copy-paste the cells as values)")
                    for i, c in enumerate(cells) if FORMULA.match(c.strip())]
         extra = [c for c in cells[len(headers):] if c.strip()]
         if extra:

@@ -110,4 +110,5 @@ def check_covered(series: dict[str, Series], needs: dict[str, date], what: str, 
     if problems:
         raise FxMissingError(
             "missing exchange rates:\n  " + "\n  ".join(problems)
-            + "\n  import rates with: kvot import fx FILE (columns currency, base, date, rate)")
+            + "\n  import rates with: kvot import fx FILE (columns currency, base, date, rate); or, "
+            f"if the figures should be in that currency, set --reporting-currency (now {reporting})")

@@ -121,3 +121,14 @@ def test_attainment_without_blocking_findings_is_unmarked(clean):
     made = clean
     result = invoke("attainment", "-w", made["ws"], "-c", made["config"], "-f", "json")
     assert result.exit_code == 0 and "blocking_findings" not in json.loads(result.stdout)
+
+
+def test_allowed_csv_marks_every_row_with_the_blocking_findings(tmp_path):
+    from kvot.cli.check_view import mark_allowed
+
+    class F:
+        code, count = "overlapping-quotas", 2
+    text = "level,id,name\nrep,anna,\"Anna, the first\"\n"
+    marked = mark_allowed(text, "csv", [F()])
+    assert marked == ("level,id,name,blocking_findings\n"
+                      "rep,anna,\"Anna, the first\",overlapping-quotas\n")

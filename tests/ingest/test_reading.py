@@ -3,6 +3,8 @@ formats. Each test writes the small file it reads."""
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 import openpyxl
 
 from kvot.config import Settings
@@ -73,3 +75,23 @@ def test_xlsx_sheet_merged_title_header_below_and_total_row(tmp_path):
         ("D1", 5, Decimal("1200.5"), date(2024, 3, 1)),
         ("D2", 6, Decimal("800"), date(2024, 3, 2))]
     assert "total row(s) ignored (line 7)" in result.notes
+
+
+def test_an_xlsx_formula_without_a_saved_value_is_rejected_not_read_as_blank(tmp_path):
+    import openpyxl
+
+    from kvot.config import Settings
+    from kvot.errors import ImportRejected
+    from kvot.ingest import read_quotas
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["rep", "2025-01", "2025-02"])
+    sheet.append(["Per Ek", "=9000+1", 8000])  # written by a program: no cached result
+    path = tmp_path / "quotas.xlsx"
+    book.save(path)
+    with pytest.raises(ImportRejected) as caught:
+        read_quotas(path, Settings(currency="SEK"))
+    [error] = caught.value.errors
+    assert (error.line, error.column, error.value) == (2, "2025-01", "=9000+1")
+    assert error.reason == "is a spreadsheet formula, not a value"
