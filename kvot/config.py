@@ -33,6 +33,7 @@ class Settings:
     amount: str = "mrr"
     currency: str | None = None  # deal currency when the file has no currency column
     mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
+    kinds: dict[str, str] = field(default_factory=dict)  # a source's deal-type value -> kind
     decimal: str | None = None  # "comma" | "point"; None: decided per column from the values
     date_format: str | None = None  # "day-first" | "month-first"; None: decided per column
     encoding: str | None = None  # None: UTF-8 (with or without BOM), else Windows-1252
@@ -71,6 +72,9 @@ def _validate(s: Settings) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(
             f"timezone = {s.timezone!r} is not an IANA time zone name (e.g. Europe/Stockholm)") from None
+    for value, kind in s.kinds.items():
+        if kind not in DEAL_KINDS:
+            raise SettingsError(f"[kinds] {value!r} = {kind!r}: map to one of {', '.join(DEAL_KINDS)}")
     for kind in s.counted_kinds:
         if kind not in DEAL_KINDS:
             raise SettingsError(f"counted kind {kind!r} is not one of {', '.join(DEAL_KINDS)}")
@@ -123,7 +127,8 @@ def read_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
     values = dict(data.get("kvot", {k: v for k, v in data.items() if not isinstance(v, dict)}))
-    if "mapping" in data:
-        values["mapping"] = {str(k): str(v) for k, v in data["mapping"].items()}
+    for table in ("mapping", "kinds"):
+        if table in data:
+            values[table] = {str(k): str(v) for k, v in data[table].items()}
     from_mapping(values, source=str(path))  # report unknown keys and bad values now
     return values

@@ -26,8 +26,9 @@ NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](.+))?$")
 SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
 
 
-DATE_FIX = 'set date_format = "day-first" or date_format = "month-first"'
-DECIMAL_FIX = 'set decimal = "comma" or decimal = "point"'
+DATE_FIX = ('pass --date-format day-first or --date-format month-first '
+            '(date_format = "day-first" in kvot.toml)')
+DECIMAL_FIX = 'pass --decimal comma or --decimal point (decimal = "comma" in kvot.toml)'
 
 
 class FormatAmbiguous(ValueError):

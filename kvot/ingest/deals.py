@@ -137,10 +137,11 @@ def row_kind(src: Source, row: Row, is_won: bool) -> str:
     if not src.has("kind"):
         return _pipeline_kind(src, row) or "new"
     text = src.text(row, "kind")
-    kind = src.profile.deal_kind(text) if text else None
+    kind = src.deal_kind(text) if text else None
     if text and kind is None:
         src.fail(row.line, "kind", text, "is not a deal kind kvot knows",
-                 f"use one of {', '.join(DEAL_KINDS)}, or a profile that knows it")
+                 f"use one of {', '.join(DEAL_KINDS)}, or map it in kvot.toml: "
+                 f"[kinds] \"{text}\" = \"new\"")
     elif not text and is_won:
         src.fail(row.line, "kind", None, "is blank: a won deal needs a kind",
                  f"use one of {', '.join(DEAL_KINDS)}")

@@ -43,7 +43,7 @@ def kind_conflict_notes(src: Source) -> list[str]:
 
 def _typed(src: Source, row: Row) -> str | None:
     text = src.text(row, "kind")
-    return src.profile.deal_kind(text) if text else None
+    return src.deal_kind(text) if text else None
 
 
 def _named(src: Source, row: Row) -> str | None:

@@ -101,6 +101,11 @@ class Source:
         tz = "UTC" if self.profile.naive_utc else self.settings.timezone
         return self.parsed(name, lambda t: parse_date(t, order, tz, serial))
 
+    def deal_kind(self, value: str) -> str | None:
+        """The canonical kind of a deal-type value: the ``[kinds]`` setting, then the profile."""
+        own = {k.strip().casefold(): v for k, v in self.settings.kinds.items()}
+        return own.get(value.strip().casefold()) or self.profile.deal_kind(value)
+
     @property
     def minor_units(self) -> bool:
         """Amounts are in minor units (cents, öre): the setting, else the profile's default."""

@@ -107,7 +107,7 @@ def test_ambiguous_amount_column_names_the_decimal_setting(write):
         read_deals(path, Settings())
     assert str(exc.value.errors[0]) == (
         "d.csv line 2, column \"amount\": '1,000' could be a thousands separator or a decimal "
-        'separator and no value in the column settles it; set decimal = "comma" or decimal = "point"')
+        'separator and no value in the column settles it; pass --decimal comma or --decimal point (decimal = "comma" in kvot.toml)')
     deal, = read_deals(path, Settings(), decimal="point").records
     assert deal.amount == 1000
 
@@ -152,8 +152,8 @@ def test_ambiguous_date_column_names_the_date_format_setting(write):
         read_deals(path, Settings())
     assert [str(e) for e in exc.value.errors] == [
         "d.csv line 2, column \"close_date\": '01/02/2024' could be day-first or month-first and "
-        'no value in the column settles it; set date_format = "day-first" or '
-        'date_format = "month-first"']
+        'no value in the column settles it; pass --date-format day-first or '
+        '--date-format month-first (date_format = "day-first" in kvot.toml)']
     d1, d2 = read_deals(path, Settings(date_format="day-first")).records
     assert (d1.close_on, d2.close_on) == (date(2024, 2, 1), date(2024, 4, 3))
 
@@ -164,4 +164,18 @@ def test_unknown_deal_kind_is_named(write):
         read_deals(path, Settings())
     assert str(exc.value.errors[0]) == (
         "d.csv line 2, column \"kind\": 'Upsell!' is not a deal kind kvot knows; use one of "
-        "new, expansion, renewal, contraction, churn, other, or a profile that knows it")
+        'new, expansion, renewal, contraction, churn, other, or map it in kvot.toml: '
+        '[kinds] "Upsell!" = "new"')
+
+
+def test_a_kinds_table_maps_a_sources_own_deal_types(write, tmp_path):
+    from kvot.config import load_file
+
+    config = tmp_path / "kvot.toml"
+    config.write_text('[kinds]\n"Nyförsäljning" = "new"\n"Merförsäljning" = "expansion"\n'
+                      '"Förnyelse" = "renewal"\n', encoding="utf-8")
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount,kind\n"
+                          "D1,Ann,Won,2024-01-01,1,nyförsäljning\nD2,Ann,Won,2024-01-02,2,Merförsäljning\n"
+                          "D3,Ann,Won,2024-01-03,3,FÖRNYELSE\n")
+    records = read_deals(path, load_file(config)).records
+    assert [r.kind for r in records] == ["new", "expansion", "renewal"]

@@ -76,7 +76,7 @@ def test_date_order_is_decided_once_per_column_or_named_as_ambiguous(days, order
     if settles:
         assert date_order(texts) == order
     else:
-        with pytest.raises(FormatAmbiguous, match='set date_format = "day-first"'):
+        with pytest.raises(FormatAmbiguous, match='pass --date-format day-first'):
             date_order(texts)
     assert [parse_date(t, order) for t in texts] == days
 

@@ -40,7 +40,7 @@ def test_a_single_thousands_like_value_is_ambiguous_and_names_the_setting():
     with pytest.raises(FormatAmbiguous) as exc:
         parse_amount("1,000")
     assert str(exc.value) == ("'1,000' could be a thousands separator or a decimal separator; "
-                              'set decimal = "comma" or decimal = "point"')
+                              'pass --decimal comma or --decimal point (decimal = "comma" in kvot.toml)')
 
 
 def test_decimal_style_is_decided_once_per_column():
@@ -54,7 +54,7 @@ def test_decimal_style_is_decided_once_per_column():
 
 
 def test_a_column_of_only_thousands_like_values_is_ambiguous():
-    with pytest.raises(FormatAmbiguous, match='set decimal = "comma" or decimal = "point"'):
+    with pytest.raises(FormatAmbiguous, match='pass --decimal comma or --decimal point'):
         decimal_style(["1,000", "2,500", "700"])
 
 
@@ -84,7 +84,7 @@ def test_date_order_is_decided_per_column():
     assert date_order(["01/02/2024", "31/01/2024"]) == "day-first"
     assert date_order(["01/02/2024", "01/31/2024"]) == "month-first"
     assert date_order(["2024-01-02"]) is None
-    with pytest.raises(FormatAmbiguous, match='set date_format = "day-first"'):
+    with pytest.raises(FormatAmbiguous, match='pass --date-format day-first'):
         date_order(["01/02/2024", "03/04/2024"])
     with pytest.raises(FormatAmbiguous, match="is month-first but '31/01/2024'"):
         date_order(["31/01/2024", "01/31/2024"])
