@@ -49,5 +49,12 @@ class ImportRejected(KvotError):
         self.errors = errors
         shown = "\n".join(f"  {e}" for e in errors[:limit])
         more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
-        noun = "row" if len(errors) == 1 else "rows"
-        super().__init__(f"{len(errors)} bad {noun}; nothing was imported:\n{shown}{more}")
+        super().__init__(f"{_headline(errors)}; nothing was imported:\n{shown}{more}")
+
+
+def _headline(errors: list[RowError]) -> str:
+    """``3 bad rows``, or ``the file cannot be read`` when no problem is in a row."""
+    rows = len({(e.file, e.line) for e in errors if e.line is not None})
+    if not rows:
+        return "the file cannot be imported"
+    return f"{rows} bad row" + ("" if rows == 1 else "s")

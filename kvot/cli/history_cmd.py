@@ -9,6 +9,7 @@ from kvot import api
 from kvot.cli import options as o
 from kvot.cli.output import emit, note
 from kvot.cli.render import render_rows
+from kvot.store.imports import IMPORT_COLUMNS, REJECT_COLUMNS
 
 imports_app = typer.Typer(help="The imports made into the workspace; take one back.",
                           invoke_without_command=True)
@@ -22,7 +23,7 @@ def imports(ctx: typer.Context, workspace: o.Workspace = None, fmt: o.Format = "
         return
     with api.workspace_for(workspace) as ws:
         rows = api.imports(ws)
-    emit(render_rows(rows, fmt, "Imports"), output)
+    emit(render_rows(rows, fmt, "Imports", IMPORT_COLUMNS), output)
 
 
 @imports_app.command()
@@ -46,4 +47,4 @@ def rejects(workspace: o.Workspace = None, fmt: o.Format = "table", output: o.Ou
     """
     with api.workspace_for(workspace) as ws:
         rows = api.rejects(ws, import_id)
-    emit(render_rows(rows, fmt, "Rejected rows"), output)
+    emit(render_rows(rows, fmt, "Rejected rows", REJECT_COLUMNS), output)

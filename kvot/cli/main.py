@@ -39,7 +39,10 @@ def _engine_options(engine: str | None, spark_master: str | None) -> dict:
 
 
 def _day(value: datetime | None):
-    return value.date() if value is not None else None
+    """A bare day (midnight) means that whole day; a time of day is taken as it is."""
+    if value is None:
+        return None
+    return value.date() if value.time() == datetime.min.time() else value
 
 
 def _check_choice(value: str, choices: tuple[str, ...], option: str) -> None:

@@ -132,11 +132,12 @@ def to_text(renderable, width: int | None = None) -> str:
     return console.file.getvalue()
 
 
-def render_rows(rows: list[dict], fmt: str, title: str) -> str:
-    """Any list of plain rows (imports, rejects ...) in the chosen format."""
+def render_rows(rows: list[dict], fmt: str, title: str, columns: tuple[str, ...] = ()) -> str:
+    """Any list of plain rows (imports, rejects ...) in the chosen format; ``columns`` name
+    them when there may be none (a CSV file still gets its header)."""
     if fmt == "json":
         return json.dumps(rows, indent=2, default=str, ensure_ascii=False) + "\n"
-    columns = list(rows[0]) if rows else []
+    columns = list(columns or (rows[0] if rows else []))
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

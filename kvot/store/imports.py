@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kvot.config import Settings
+from kvot.errors import KvotError
 from kvot.ingest import read_records
 from kvot.store import tables
 from kvot.store.roster import Roster
@@ -66,14 +67,21 @@ def record_rejects(workspace, import_id: int, rejects) -> None:
         [(import_id, e.file, e.line, e.column, e.value, e.reason, e.fix) for e in rejects])
 
 
+REJECT_COLUMNS = ("import_id", "file", "line", "column", "value", "reason", "fix")
+IMPORT_COLUMNS = ("import_id", "kind", "file", "rows_read", "rows_changed", "rows_rejected",
+                  "imported_at", "undone_at")
+
+
 def rejects(workspace, import_id: int | None = None) -> list[dict]:
     """Rows set aside by imports with ``on_error = "skip"`` (of one import, or all)."""
+    if import_id is not None and not workspace.execute(
+            "SELECT 1 FROM _kvot_imports WHERE import_id = ?", [import_id]):
+        raise KvotError(f"there is no import #{import_id}; see kvot imports")
     where, params = ("WHERE import_id = ?", [import_id]) if import_id is not None else ("", [])
     rows = workspace.execute(
         "SELECT import_id, file, line, column_name, value, reason, fix FROM _kvot_rejects "
         f"{where} ORDER BY import_id, line", params)
-    keys = ("import_id", "file", "line", "column", "value", "reason", "fix")
-    return [dict(zip(keys, r)) for r in rows]
+    return [dict(zip(REJECT_COLUMNS, r)) for r in rows]
 
 
 def imports(workspace) -> list[dict]:
@@ -81,6 +89,4 @@ def imports(workspace) -> list[dict]:
         "SELECT i.import_id, kind, i.file, rows_read, rows_changed, "
         "(SELECT count(*) FROM _kvot_rejects r WHERE r.import_id = i.import_id), imported_at, "
         "undone_at FROM _kvot_imports i ORDER BY i.import_id")
-    keys = ("import_id", "kind", "file", "rows_read", "rows_changed", "rows_rejected",
-            "imported_at", "undone_at")
-    return [dict(zip(keys, r)) for r in rows]
+    return [dict(zip(IMPORT_COLUMNS, r)) for r in rows]
