@@ -27,6 +27,9 @@ from kvot.ingest.profiles import Profile, get_profile
 from kvot.ingest.readers import Row, Table, read_rows
 from kvot.ingest.records import ReadResult
 
+AMOUNT_FIX = "write an amount such as 12000.50, 12 000,50 kr or $1,200.50"
+DATE_VALUE_FIX = "write a date such as 2025-01-31, 31/01/2025 or 2025-01-31T10:00:00Z"
+
 T = TypeVar("T")
 V = TypeVar("V")
 
@@ -90,7 +93,7 @@ class Source:
         style = self.decimal or self.column_format(name, decimal_style)
         if style is None:
             return {}
-        return self.parsed(name, lambda t: parse_amount(t, style))
+        return self.parsed(name, lambda t: parse_amount(t, style), AMOUNT_FIX)
 
     def dates(self, name: str) -> dict[int, date | datetime]:
         serial = column_is_serial([self.text(r, name) for r in self.rows])
@@ -99,7 +102,7 @@ class Source:
         if len(self.errors) > errors_before:
             return {}
         tz = "UTC" if self.profile.naive_utc else self.settings.timezone
-        return self.parsed(name, lambda t: parse_date(t, order, tz, serial))
+        return self.parsed(name, lambda t: parse_date(t, order, tz, serial), DATE_VALUE_FIX)
 
     def deal_kind(self, value: str) -> str | None:
         """The canonical kind of a deal-type value: the ``[kinds]`` setting, then the profile."""
