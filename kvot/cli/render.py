@@ -16,6 +16,7 @@ from rich.table import Table
 CENT = Decimal("0.01")
 FORMATS = ("table", "csv", "json")
 NO_QUOTA = "no quota"
+QUOTA_SOURCES = {"team": "team quota", "members": "sum of reps"}
 
 
 def rounded(value: Decimal | None) -> Decimal | None:
@@ -106,6 +107,9 @@ def report_table(report) -> Table:
         table.add_column(header, justify=justify)
     if show_overlay:
         table.add_column("Overlay (apart)", justify="right")
+    show_source = report.level == "team"
+    if show_source:
+        table.add_column("Quota from")
     for r in report.rows:
         mark = "" if r.met is None else (" ✓" if r.met else "")
         name = "  " * (len(r.path) - 1) + r.name if r.path else r.name
@@ -113,6 +117,8 @@ def report_table(report) -> Table:
                  percent(r.attainment_pct) + mark, str(r.deals)]
         if show_overlay:
             cells.append(grouped(r.overlay_mrr))
+        if show_source:
+            cells.append(QUOTA_SOURCES.get(r.quota_source, ""))
         table.add_row(*cells)
     return table
 
