@@ -19,6 +19,7 @@ from kvot.errors import SettingsError
 from kvot.ingest import list_profiles
 from kvot.metrics.attainment import Report
 from kvot.metrics.attainment import attainment as _attainment
+from kvot.metrics.attainment import attainment_sql as _attainment_sql
 from kvot.metrics.explain import Explanation
 from kvot.metrics.explain import explain as _explain
 from kvot.store.imports import KINDS as IMPORT_KINDS
@@ -56,6 +57,16 @@ def attainment(workspace: Workspace, *, by: str = "rep", period: str = "month",
     settings = _report_settings(workspace, config, overrides)
     return _attainment(workspace, by=by, period=period, start=start, end=end, team=team,
                        rep=rep, settings=settings, as_of=as_of)
+
+
+def attainment_sql(workspace: Workspace, *, by: str = "rep", period: str = "month",
+                   start: str | None = None, end: str | None = None, team: str | None = None,
+                   rep: str | None = None, config: Path | None = None, as_of: date | None = None,
+                   **overrides) -> str:
+    """The SQL :func:`attainment` runs on this workspace's engine, without running it."""
+    settings = _report_settings(workspace, config, overrides)
+    return _attainment_sql(workspace, by=by, period=period, start=start, end=end, team=team,
+                           rep=rep, settings=settings, as_of=as_of)
 
 
 def explain(workspace: Workspace, *, period: str, rep: str | None = None, team: str | None = None,

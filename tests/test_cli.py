@@ -441,3 +441,11 @@ def test_the_console_script_runs_the_entry_function_that_reports_errors():
     # `app` alone lets a KvotError escape as a traceback; `main` turns it into "error: ..."
     [script] = [e for e in entry_points(group="console_scripts") if e.name == "kvot"]
     assert script.value == "kvot.cli.main:main"
+
+
+def test_sql_prints_the_query_that_would_run_and_runs_nothing(demo):
+    printed = ok("attainment", "-w", demo["ws"], "--by", "team", "--period", "quarter", "--sql")
+    assert printed.lstrip().startswith(("WITH", "SELECT"))
+    assert "CAST(" in printed and "DECIMAL(38, 10)" in printed  # money stays DECIMAL, never float
+    assert "DOUBLE" not in printed.upper() and "FLOAT" not in printed.upper()
+    assert "_kvot_team_closure" in printed and "memberships" in printed

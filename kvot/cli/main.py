@@ -76,6 +76,7 @@ def attainment(
     won_stages: o.WonStages = None, team_path: o.TeamPath = None,
     allow: Annotated[bool, typer.Option("--allow", help="Show figures even over blocking data-quality findings (marked)")] = False,
     engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
+    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL that would run, and stop")] = False,
 ) -> None:
     """MRR closed against quota per rep, team or company and period.
 
@@ -91,6 +92,10 @@ def attainment(
     files = {"reps": reps, "teams": teams, "deals": deals, "credits": credits, "quotas": quotas, "fx": fx}
     with api.workspace_for(workspace, files, config, report_opts, import_opts, note, engine,
                            **_engine_options(engine, spark_master)) as ws, working("computing"):
+        if sql:
+            emit(api.attainment_sql(ws, by=by, period=period, start=start, end=end, team=team,
+                                    rep=rep, config=config, as_of=_day(as_of), **report_opts) + "\n", output)
+            return
         blocking = gate(ws, allow, config, report_opts)
         report = api.attainment(ws, by=by, period=period, start=start, end=end, team=team,
                                 rep=rep, config=config, as_of=_day(as_of), **report_opts)

@@ -129,6 +129,26 @@ def _sorted(rows: list[AttainmentRow]) -> list[AttainmentRow]:
     return sorted(rows, key=lambda r: (keys[r.id], r.period_start))
 
 
+def attainment_query(workspace, *, by: str = "rep", period: str = "month",
+                     start: str | None = None, end: str | None = None, team: str | None = None,
+                     rep: str | None = None, settings: Settings | None = None,
+                     as_of: date | None = None) -> tuple[MetricContext, ibis.Table | None]:
+    """The context and the (unexecuted) Ibis expression of an attainment table; the expression
+    is None when there is no period to report on."""
+    from kvot.errors import SettingsError
+    from kvot.store.settings import effective_settings
+
+    settings = settings or effective_settings(workspace)
+    if by not in LEVELS:
+        raise SettingsError(f"--by {by!r} is not one of {', '.join(LEVELS)}")
+    as_of_import = import_as_of(workspace, as_of) if as_of is not None else None
+    ctx = build_context(workspace, settings, period, start, end, as_of_import)
+    if not ctx.periods:
+        return ctx, None
+    entities = select_entities(ctx, Selection(by, team, rep))
+    return ctx, _level_expr(ctx, by, entities)
+
+
 def attainment(workspace, *, by: str = "rep", period: str = "month", start: str | None = None,
                end: str | None = None, team: str | None = None, rep: str | None = None,
                settings: Settings | None = None, as_of: date | None = None) -> Report:
@@ -139,20 +159,21 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
     for reps, to reps who were in them during the period); ``rep`` to one rep. ``as_of``
     recomputes from what the workspace held at the end of that day (see kvot.store.history).
     """
-    from kvot.store.settings import effective_settings
-
-    settings = settings or effective_settings(workspace)
-    if by not in LEVELS:
-        from kvot.errors import SettingsError
-        raise SettingsError(f"--by {by!r} is not one of {', '.join(LEVELS)}")
-    as_of_import = import_as_of(workspace, as_of) if as_of is not None else None
-    ctx = build_context(workspace, settings, period, start, end, as_of_import)
-    report = Report(by, period, ctx.periods, ctx.currency, settings.timezone,
-                    settings.fiscal_year_start_month, as_of=as_of)
-    if not ctx.periods:
+    ctx, expr = attainment_query(workspace, by=by, period=period, start=start, end=end,
+                                 team=team, rep=rep, settings=settings, as_of=as_of)
+    report = Report(by, period, ctx.periods, ctx.currency, ctx.settings.timezone,
+                    ctx.settings.fiscal_year_start_month, as_of=as_of)
+    if expr is None:
         return report
-    entities = select_entities(ctx, Selection(by, team, rep))
-    table = _level_expr(ctx, by, entities).to_pyarrow()
+    table = expr.to_pyarrow()
     paths = team_paths(ctx.tables) if by == "team" else {}
     report.rows.extend(_sorted(_rows(by, ctx, table, paths)))
     return report
+
+
+def attainment_sql(workspace, **query) -> str:
+    """The SQL that :func:`attainment` runs, in the workspace engine's dialect (for ``--sql``).
+
+    The in-memory look-up tables (periods, rates, 1/days) appear by their generated names."""
+    _, expr = attainment_query(workspace, **query)
+    return "" if expr is None else str(ibis.to_sql(expr, dialect=workspace.ibis.name))
