@@ -304,3 +304,15 @@ def test_a_rep_hired_mid_month_brings_the_whole_final_quota_row_to_the_team(buil
     team = figures(report(ws, tmp_path, by="team"))[("North", "2025-06")]
     company = figures(report(ws, tmp_path, by="company"))[("company", "2025-06")]
     assert team[1] == company[1] == D("55000")
+
+
+def test_from_after_the_data_reports_that_period_and_from_after_to_is_an_error(build, tmp_path):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-01-10,100,SEK
+        """, settings={"reporting_currency": "SEK"})
+    later = report(ws, tmp_path, start="2025-03")
+    assert [r.period for r in later.rows] == ["2025-03"]
+    assert later.rows[0].mrr_closed == D("0")
+    with pytest.raises(kvot.KvotError, match="--from 2025-03 is after --to 2025-02"):
+        report(ws, tmp_path, start="2025-03", end="2025-02")

@@ -15,6 +15,7 @@ import ibis.expr.operations as ops
 import pyarrow as pa
 
 from kvot.config import Settings
+from kvot.errors import SettingsError
 from kvot.metrics import fx
 from kvot.periods import Period, month_index, parse_label, period_of, periods_between
 
@@ -132,14 +133,20 @@ def counted_won(deals: ibis.Table, settings: Settings) -> ibis.Table:
 
 def report_periods(tables: Tables, settings: Settings, grain: str,
                    start: str | None, end: str | None) -> list[Period]:
+    """The periods from ``start`` to ``end`` (labels); a bound not given comes from the data."""
     fy = settings.fiscal_year_start_month
-    if start is None or end is None:
+    first = parse_label(start, grain, fy) if start else None
+    last = parse_label(end, grain, fy) if end else None
+    if first is None or last is None:
         found = data_range(tables, settings)
-        if found is None and (start is None and end is None):
-            return []
-        lo, hi = found or (None, None)
-    first = parse_label(start, grain, fy) if start else period_of(lo or parse_label(end, grain, fy).starts_on, grain, fy)
-    last = parse_label(end, grain, fy) if end else period_of(hi or first.starts_on, grain, fy)
+        if found is not None:  # a bound the user gave wins over the data's
+            first = first or min(period_of(found[0], grain, fy), last or period_of(found[0], grain, fy))
+            last = last or max(period_of(found[1], grain, fy), first)
+        first, last = first or last, last or first
+    if first is None or last is None:
+        return []
+    if first > last:
+        raise SettingsError(f"--from {first.label} is after --to {last.label}")
     return periods_between(first, last)
 
 
