@@ -113,26 +113,29 @@ _QUARTER = re.compile(r"^(FY)?(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(FY)?(\d{4})$", re.IGNORECASE)
 
 
-def parse_label(text: str, grain: str, fy_start: int = 1) -> Period:
-    """The period of ``grain`` that contains the period written as ``text``.
+def parse_label(text: str, grain: str, fy_start: int = 1, last: bool = False) -> Period:
+    """The period of ``grain`` that contains the period written as ``text`` (its first month;
+    with ``last``, its last month: ``--to 2025-Q1`` in a monthly report ends with March).
 
     ``2025-03``, ``2025-Q1``, ``FY2026-Q1``, ``2025`` and ``FY2026`` are understood; quarter and
     year labels are read as fiscal when the fiscal year does not start in January.
     """
     check_grain(grain)
-    first_month = _first_month_of_label(text.strip(), fy_start)
-    return Period(period_start_index(first_month, grain, fy_start), grain, fy_start)
+    first_month, months = _months_of_label(text.strip(), fy_start)
+    month = first_month + months - 1 if last else first_month
+    return Period(period_start_index(month, grain, fy_start), grain, fy_start)
 
 
-def _first_month_of_label(text: str, fy_start: int) -> int:
+def _months_of_label(text: str, fy_start: int) -> tuple[int, int]:
+    """The first month index of a labelled period and how many months it has."""
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:
-            return year * 12 + month - 1
+            return year * 12 + month - 1, 1
     if m := _QUARTER.match(text):
-        return fiscal_year_first_month(int(m[2]), fy_start) + (int(m[3]) - 1) * 3
+        return fiscal_year_first_month(int(m[2]), fy_start) + (int(m[3]) - 1) * 3, 3
     if m := _YEAR.match(text):
-        return fiscal_year_first_month(int(m[2]), fy_start)
+        return fiscal_year_first_month(int(m[2]), fy_start), 12
     raise SettingsError(
         f"period {text!r} is not a period label; write a month 2025-03, a quarter 2025-Q1 "
         f"(FY2026-Q1 for a fiscal year) or a year 2025")

@@ -316,3 +316,16 @@ def test_from_after_the_data_reports_that_period_and_from_after_to_is_an_error(b
     assert later.rows[0].mrr_closed == D("0")
     with pytest.raises(kvot.KvotError, match="--from 2025-03 is after --to 2025-02"):
         report(ws, tmp_path, start="2025-03", end="2025-02")
+
+
+def test_a_deal_closed_after_the_reps_leave_date_still_shows_on_the_reps_row(build, tmp_path):
+    ws = build(reps="""
+        rep_id,name,team,hired_on,left_on
+        lena,Lena,North,2024-01-01,2025-01-31
+        """, deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,lena,Won,2025-02-10,50,SEK
+        """, settings={"reporting_currency": "SEK"})
+    reps = figures(report(ws, tmp_path))
+    assert reps[("lena", "2025-02")][0] == D("50")  # rep rows add up to the team and company
+    assert figures(report(ws, tmp_path, by="team"))[("North", "2025-02")][0] == D("50")

@@ -73,7 +73,8 @@ def attainment(
     credits: Annotated[Optional[Path], typer.Option(help="One-shot: credit splits file")] = None,
     fx: Annotated[Optional[Path], typer.Option(help="One-shot: exchange rates file")] = None,
     profile: o.Profile = None, amount: o.Amount = None, deal_currency: o.DealCurrency = None,
-    won_stages: o.WonStages = None, team_path: o.TeamPath = None,
+    won_stages: o.WonStages = None, team_path: o.TeamPath = None, decimal: o.Decimal_ = None,
+    date_format: o.DateFormat = None, encoding: o.Encoding = None,
     allow: Annotated[bool, typer.Option("--allow", help="Show figures even over blocking data-quality findings (marked)")] = False,
     engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
     sql: Annotated[bool, typer.Option("--sql", help="Print the SQL that would run, and stop")] = False,
@@ -88,7 +89,8 @@ def attainment(
     _check_choice(period, GRAINS, "--period")
     report_opts = _report_options(currency, timezone, fiscal_start, counted)
     import_opts = {"profile": profile, "amount": amount, "currency": deal_currency,
-                   "won_stages": won_stages, "team_path": team_path}
+                   "won_stages": won_stages, "team_path": team_path, "decimal": decimal,
+                   "date_format": date_format, "encoding": encoding}
     files = {"reps": reps, "teams": teams, "deals": deals, "credits": credits, "quotas": quotas, "fx": fx}
     with api.workspace_for(workspace, files, config, report_opts, import_opts, note, engine,
                            **_engine_options(engine, spark_master)) as ws, working("computing"):

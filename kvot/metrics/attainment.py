@@ -89,7 +89,7 @@ def _level_expr(ctx: MetricContext, level: str, entities: ibis.Table) -> ibis.Ta
         closed_t, quota_t, key = closed.closed_by_company(ctx), quota.quota_by_company(ctx), ["period_key"]
     else:
         base = entities.cross_join(periods)
-        base = base.filter((base.active_from.isnull() | (base.active_from <= base.period_end))
+        base = base.mutate(active=(base.active_from.isnull() | (base.active_from <= base.period_end))
                            & (base.active_to.isnull() | (base.active_to >= base.period_start)))
         if level == "rep":
             closed_t = closed.closed_by_rep(ctx).rename(id="rep_id")
@@ -99,7 +99,13 @@ def _level_expr(ctx: MetricContext, level: str, entities: ibis.Table) -> ibis.Ta
             quota_t = quota.quota_by_team(ctx).rename(id="team_id")
         key = ["id", "period_key"]
     out = base.left_join(closed_t, key).drop(*[f"{k}_right" for k in key])
-    return out.left_join(quota_t, key).drop(*[f"{k}_right" for k in key])
+    out = out.left_join(quota_t, key).drop(*[f"{k}_right" for k in key])
+    if level == "company":
+        return out
+    # listed while employed (or in the team asked for), and whenever there is a figure to show:
+    # a deal closed after a rep's leave date still shows on the rep's row
+    has_figures = out.mrr_closed.notnull() | out.quota.notnull()
+    return out.filter(out.active | (has_figures & ~out.strict))
 
 
 COLUMNS = ("id", "name", "parent", "period_key", "period_start", "period_end", "mrr_closed",

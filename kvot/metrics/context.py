@@ -136,7 +136,7 @@ def report_periods(tables: Tables, settings: Settings, grain: str,
     """The periods from ``start`` to ``end`` (labels); a bound not given comes from the data."""
     fy = settings.fiscal_year_start_month
     first = parse_label(start, grain, fy) if start else None
-    last = parse_label(end, grain, fy) if end else None
+    last = parse_label(end, grain, fy, last=True) if end else None
     if first is None or last is None:
         found = data_range(tables, settings)
         if found is not None:  # a bound the user gave wins over the data's

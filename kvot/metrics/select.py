@@ -46,7 +46,8 @@ def subtree(tables: Tables, team_id: str) -> ibis.Table:
 def _reps(ctx: MetricContext, sel: Selection) -> ibis.Table:
     r = ctx.tables.reps
     reps = r.select(id=r.rep_id, name=r.name, parent=ibis.null("string"),
-                    active_from=r.hired_on, active_to=r.left_on)
+                    active_from=r.hired_on, active_to=r.left_on,
+                    strict=ibis.literal(sel.team is not None))
     if sel.rep:
         reps = reps.filter(reps.id == find_rep(ctx.tables, sel.rep))
     if sel.team:
@@ -57,7 +58,7 @@ def _reps(ctx: MetricContext, sel: Selection) -> ibis.Table:
             open_from=inside.valid_from.isnull().any(), open_to=inside.valid_to.isnull().any())
         reps = reps.join(spans, reps.id == spans.rep_id)
         reps = reps.select(
-            "id", "name", "parent",
+            "id", "name", "parent", "strict",
             active_from=ibis.ifelse(spans.open_from, reps.active_from,
                                     ibis.greatest(spans.m_from, reps.active_from.fill_null(spans.m_from))),
             active_to=ibis.ifelse(spans.open_to, reps.active_to,
@@ -68,7 +69,8 @@ def _reps(ctx: MetricContext, sel: Selection) -> ibis.Table:
 def _teams(ctx: MetricContext, sel: Selection) -> ibis.Table:
     t = ctx.tables.teams
     teams = t.select(id=t.team_id, name=t.name, parent=t.parent_id,
-                     active_from=ibis.null("date"), active_to=ibis.null("date"))
+                     active_from=ibis.null("date"), active_to=ibis.null("date"),
+                     strict=ibis.literal(False))
     if sel.team:
         inside = subtree(ctx.tables, find_team(ctx.tables, sel.team)).rename(id="team_id")
         teams = teams.semi_join(inside, "id")
