@@ -329,3 +329,29 @@ def test_a_deal_closed_after_the_reps_leave_date_still_shows_on_the_reps_row(bui
     reps = figures(report(ws, tmp_path))
     assert reps[("lena", "2025-02")][0] == D("50")  # rep rows add up to the team and company
     assert figures(report(ws, tmp_path, by="team"))[("North", "2025-02")][0] == D("50")
+
+
+def test_small_exchange_rates_keep_their_digits(build, tmp_path):
+    # 1 000 000 000 IDR x 0.000061234567 = 61 234.567 USD -> 61 234.57
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-01-10,1000000000,IDR
+        """, fx="""
+        currency,base,date,rate
+        IDR,USD,2025-01-01,0.000061234567
+        """, settings={"reporting_currency": "USD"})
+    assert figures(report(ws, tmp_path))[("Anna", "2025-01")][0] == D("61234.567")
+
+
+def test_a_cross_rate_through_a_third_currency_is_exact_to_the_cent(build, tmp_path):
+    # VND->SEK = 0.0000393 / 0.0917 = 0.000428571428571...; 50 000 000 000 VND = 21 428 571.43 SEK
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-01-10,50000000000,VND
+        """, fx="""
+        currency,base,date,rate
+        VND,USD,2025-01-01,0.0000393
+        SEK,USD,2025-01-01,0.0917
+        """, settings={"reporting_currency": "SEK"})
+    closed = figures(report(ws, tmp_path))[("Anna", "2025-01")][0]
+    assert closed.quantize(D("0.01")) == D("21428571.43")

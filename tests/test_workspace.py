@@ -199,12 +199,12 @@ def test_a_rejected_file_is_not_logged_and_changes_nothing(tmp_path, config):
 
 
 @pytest.mark.parametrize("kind, text, query, stored", [
-    ("fx", "currency,base,rate\nEUR,USD,1.08695652173913\n", "SELECT rate FROM fx_rates",
-     Decimal("1.0869565217")),
+    ("fx", "currency,base,rate\nEUR,USD,1.0869565217391304\n", "SELECT rate FROM fx_rates",
+     Decimal("1.08695652173913")),  # rates keep 14 places
     ("deals", "deal_id,owner,stage,close_date,amount,currency\nD1,anna,Won,2025-01-10,"
               "100.123456789051,USD\n", "SELECT amount FROM deals", Decimal("100.1234567891")),
 ])
-def test_more_than_ten_decimals_are_stored_rounded_half_even_to_ten(
+def test_more_decimals_than_kept_are_stored_rounded_half_even(
         tmp_path, config, kind, text, query, stored):
     ws = kvot.open_workspace(":memory:")
     try:

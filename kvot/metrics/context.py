@@ -96,7 +96,7 @@ def day_inverses_table() -> ibis.Table:
                                    "inverse": pa.array(inverses, pa.decimal128(38, 20))}))
 
 
-RATE_ARROW = pa.decimal128(38, 12)
+RATE_ARROW = pa.decimal128(38, 14)
 
 
 def rates_table(rows: list[tuple]) -> ibis.Table:

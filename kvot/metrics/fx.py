@@ -14,7 +14,7 @@ from decimal import Decimal, localcontext
 
 from kvot.errors import FxMissingError
 
-RATE_PLACES = Decimal("1e-12")
+RATE_PLACES = Decimal("1e-14")
 BEGINNING = date(1, 1, 1)
 END_OF_TIME = date(9999, 12, 31)
 ONE_DAY = timedelta(days=1)

@@ -1,7 +1,7 @@
 """The workspace schema, as numbered migrations applied in order.
 
 Money is DECIMAL(38,10): amounts keep ten decimal places, so an ARR divided by 12 stays exact to
-far below a cent through every sum. Dates are ``*_on``, timestamps ``*_at`` (UTC).
+far below a cent through every sum. Exchange rates are DECIMAL(38,14) (migration 3). Dates are ``*_on``, timestamps ``*_at`` (UTC).
 """
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ MIGRATIONS.append((2, "history of replaced rows, rejected rows, undone imports",
         import_id INTEGER NOT NULL, file VARCHAR NOT NULL, line INTEGER, column_name VARCHAR,
         value VARCHAR, reason VARCHAR NOT NULL, fix VARCHAR)""",
     "ALTER TABLE _kvot_imports ADD COLUMN undone_at TIMESTAMP",
+]))
+
+# Rates need more places than money: 1 IDR = 0.000061234567 USD keeps 10 significant digits.
+RATE = "DECIMAL(38,14)"
+
+MIGRATIONS.append((3, "exchange rates kept to 14 decimal places", [
+    f"ALTER TABLE {t} ALTER COLUMN rate TYPE {RATE}" for t in ("fx_rates", "_kvot_history_fx_rates")
 ]))
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

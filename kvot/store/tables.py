@@ -13,12 +13,14 @@ from kvot.store.roster import Roster
 from kvot.store.write import replace_groups
 
 MONEY = pa.decimal128(38, 10)
+RATE = pa.decimal128(38, 14)
 PLACES = Decimal("1e-10")
+RATE_PLACES = Decimal("1e-14")
 
 
-def _exact(values) -> list:
-    """Decimals rounded (half-even) to the workspace's 10 places; longer inputs are not errors."""
-    return [None if v is None else Decimal(v).quantize(PLACES, rounding=ROUND_HALF_EVEN)
+def _exact(values, places: Decimal = PLACES) -> list:
+    """Decimals rounded (half-even) to the workspace's places; longer inputs are not errors."""
+    return [None if v is None else Decimal(v).quantize(places, rounding=ROUND_HALF_EVEN)
             for v in values]
 
 
@@ -98,7 +100,7 @@ def write_fx(ws, records, roster: Roster, import_id: int, file: str) -> int:
         "currency": (pa.string(), [r.currency.upper() for r in records]),
         "base": (pa.string(), [r.base.upper() for r in records]),
         "rate_on": (pa.date32(), [r.rate_on for r in records]),
-        "rate": (MONEY, _exact(r.rate for r in records)),
+        "rate": (RATE, _exact((r.rate for r in records), RATE_PLACES)),
         "line": (pa.int32(), [r.line for r in records]),
     })
     return replace_groups(ws, "fx_rates", table, ["currency", "base", "rate_on"], import_id)
