@@ -355,3 +355,39 @@ def test_a_cross_rate_through_a_third_currency_is_exact_to_the_cent(build, tmp_p
         """, settings={"reporting_currency": "SEK"})
     closed = figures(report(ws, tmp_path))[("Anna", "2025-01")][0]
     assert closed.quantize(D("0.01")) == D("21428571.43")
+
+
+def test_one_team_name_under_two_parents_is_two_teams(build, tmp_path):
+    ws = build(reps="""
+        rep_id,name,region,team
+        r1,Ann,EMEA,Enterprise
+        r2,Bob,US,Enterprise
+        r3,Cid,US,SMB
+        """, deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,r1,Won,2025-01-10,100,SEK
+        D2,r2,Won,2025-01-10,10,SEK
+        D3,r3,Won,2025-01-10,1,SEK
+        """, settings={"reporting_currency": "SEK", "team_path": "region>team"})
+    teams = {(r.path, r.mrr_closed) for r in report(ws, tmp_path, by="team").rows}
+    assert teams == {(("EMEA",), D("100")), (("EMEA", "Enterprise"), D("100")),
+                     (("US",), D("11")), (("US", "Enterprise"), D("10")), (("US", "SMB"), D("1"))}
+
+
+def test_a_name_two_reps_share_is_an_error_naming_both_not_a_silent_pick(tmp_path):
+    from tests.conftest import make_builder
+
+    build = make_builder("duckdb", tmp_path, [])
+    with pytest.raises(kvot.ImportRejected) as caught:
+        build(reps="""
+            rep_id,name,email,team
+            r1,John Smith,js1@x.com,A
+            r2,John Smith,js2@x.com,B
+            """, deals="""
+            deal_id,owner,stage,close_date,amount,currency
+            D1,John Smith,Won,2025-01-10,100,SEK
+            D2,JS2@X.COM,Won,2025-01-10,1,SEK
+            """)
+    [error] = caught.value.errors
+    assert (error.line, error.column, error.value) == (2, "owner", "John Smith")
+    assert "names 2 (r1, r2)" in str(error) and "use the id or the e-mail" in str(error)

@@ -18,13 +18,19 @@ class Selection:
 
 
 def _find(table: ibis.Table, id_col: str, what: str, wanted: str) -> str:
+    """An id, or a name (any case) that only one rep or team has."""
     rows = table.select(id_col, "name").to_pyarrow().to_pylist()
-    for key in (id_col, "name"):
-        for r in rows:
-            if r[key] is not None and r[key].casefold() == wanted.strip().casefold():
-                return r[id_col]
-    names = [r["name"] for r in rows]
-    close = difflib.get_close_matches(wanted, names, n=3)
+    key = wanted.strip().casefold()
+    for r in rows:
+        if r[id_col].casefold() == key:
+            return r[id_col]
+    named = sorted({r[id_col] for r in rows if r["name"] is not None and r["name"].casefold() == key})
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise SettingsError(f"{wanted!r} names {len(named)} {what}s ({', '.join(named)}); "
+                            "give the id instead")
+    close = difflib.get_close_matches(wanted, [r["name"] for r in rows if r["name"]], n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise SettingsError(f"no {what} called {wanted!r} in the workspace{hint}")
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from kvot.errors import ImportRejected, RowError
 from kvot.store.closure import rebuild_closure
-from kvot.store.roster import Roster
+from kvot.store.roster import AmbiguousName, Roster
 from kvot.store.write import replace_groups
 
 MONEY = pa.decimal128(38, 10)
@@ -28,12 +28,29 @@ def _table(columns: dict[str, tuple[pa.DataType, list]]) -> pa.Table:
     return pa.table({name: pa.array(values, type) for name, (type, values) in columns.items()})
 
 
+def _resolve(records, attr: str, find, file: str, column: str) -> list:
+    """``find(value)`` for every record's ``attr`` (blank stays None); an ambiguous name is a
+    row error naming the candidates, and the file is rejected with all of them."""
+    found, errors = [], []
+    for r in records:
+        value = getattr(r, attr)
+        try:
+            found.append(find(value) if value else None)
+        except AmbiguousName as exc:
+            errors.append(RowError(file, r.line, column, value, f"names {len(exc.ids)} "
+                                   f"({', '.join(exc.ids)})", "use the id or the e-mail instead"))
+            found.append(None)
+    if errors:
+        raise ImportRejected(errors)
+    return found
+
+
 def _utc_naive(value):
     return None if value is None else value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
-    owners = [roster.rep_id(r.owner) if r.owner else None for r in records]
+    owners = _resolve(records, "owner", roster.rep_id, file, "owner")
     _add_new_reps(ws, roster, import_id)
     table = _table({
         "deal_id": (pa.string(), [r.deal_id for r in records]),
@@ -61,7 +78,7 @@ def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int
                for r in records if r.deal_id not in known]
     if missing:
         raise ImportRejected(missing)
-    reps = [roster.rep_id(r.rep) for r in records]
+    reps = _resolve(records, "rep", roster.rep_id, file, "rep")
     _add_new_reps(ws, roster, import_id)
     table = _table({
         "deal_id": (pa.string(), [r.deal_id for r in records]),
@@ -74,16 +91,17 @@ def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int
 
 
 def write_quotas(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    teams = _resolve(records, "team", roster.team_id, file, "team")
     errors = [RowError(file, r.line, "team", r.team, "is not a team in the workspace",
                        "import teams (or reps with their team) first")
-              for r in records if r.team and roster.team_id(r.team) is None]
+              for r, team_id in zip(records, teams) if r.team and team_id is None]
     if errors:
         raise ImportRejected(errors)
-    reps = [roster.rep_id(r.rep) if r.rep else None for r in records]
+    reps = _resolve(records, "rep", roster.rep_id, file, "rep")
     _add_new_reps(ws, roster, import_id)
     table = _table({
         "rep_id": (pa.string(), reps),
-        "team_id": (pa.string(), [roster.team_id(r.team) if r.team else None for r in records]),
+        "team_id": (pa.string(), teams),
         "starts_on": (pa.date32(), [r.starts_on for r in records]),
         "ends_on": (pa.date32(), [r.ends_on for r in records]),
         "amount": (MONEY, _exact(r.amount for r in records)),
@@ -116,30 +134,44 @@ def _add_new_reps(ws, roster: Roster, import_id: int) -> None:
 
 def _ensure_team(ws, roster: Roster, name: str, parent_id: str | None, import_id: int,
                  created: list[str]) -> str:
-    team_id = roster.team_id(name)
+    """The team called ``name`` under ``parent_id``, created when there is none."""
+    team_id = roster.children.get((parent_id, name.strip().casefold()))
     if team_id is None:
-        team_id = name.strip()
-        ws.execute("INSERT INTO teams VALUES (?, ?, ?, NULL, ?)", [team_id, team_id, parent_id, import_id])
-        roster.teams[team_id.casefold()] = team_id
+        team_id = roster.free_team_id(name, parent_id)
+        ws.execute("INSERT INTO teams VALUES (?, ?, ?, NULL, ?)",
+                   [team_id, name.strip(), parent_id, import_id])
+        roster.know_team(team_id, name.strip(), parent_id)
         created.append(team_id)
     return team_id
 
 
 def _rep_team(ws, roster, record, import_id, created) -> str | None:
-    """The team a rep row assigns, creating the teams of its path (top first) where new."""
-    parent = None
-    path = tuple(record.team_path) or ((record.team,) if record.team else ())
-    for name in path:
-        parent = _ensure_team(ws, roster, name, parent, import_id, created)
-    return parent
+    """The team a rep row assigns: a path (top first) is followed, creating the teams that are
+    new; a lone team name finds the team of that name anywhere, or is a new top-level team."""
+    if len(record.team_path) > 1:
+        parent = None
+        for name in record.team_path:
+            parent = _ensure_team(ws, roster, name, parent, import_id, created)
+        return parent
+    name = record.team_path[0] if record.team_path else record.team
+    if not name:
+        return None
+    return roster.team_id(name) or _ensure_team(ws, roster, name, None, import_id, created)
 
 
 def write_reps(ws, records, roster: Roster, import_id: int, file: str) -> int:
     created: list[str] = []
     history = defaultdict(list)
+    errors = []
     for r in records:
         roster.know_rep(r.rep_id, r.name, r.email)
-        history[r.rep_id].append((r.team_from, _rep_team(ws, roster, r, import_id, created)))
+        try:
+            history[r.rep_id].append((r.team_from, _rep_team(ws, roster, r, import_id, created)))
+        except AmbiguousName as exc:
+            errors.append(RowError(file, r.line, "team", r.team, f"names {len(exc.ids)} teams "
+                                   f"({', '.join(exc.ids)})", "use the team id, or a team path"))
+    if errors:
+        raise ImportRejected(errors)
     last = {r.rep_id: r for r in records}
     reps = _table({
         "rep_id": (pa.string(), list(last)),
@@ -172,17 +204,17 @@ def _memberships(history: dict) -> pa.Table:
 
 def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
     for r in records:
-        roster.teams[r.team_id.casefold()] = r.team_id
-        roster.teams.setdefault(r.name.casefold(), r.team_id)
+        roster.know_team(r.team_id, r.name, None)
+    parents = _resolve(records, "parent", roster.team_id, file, "parent")
     errors = [RowError(file, r.line, "parent", r.parent, "is not a team in this file or the workspace",
-                       "add the parent team first") for r in records
-              if r.parent and roster.team_id(r.parent) is None]
+                       "add the parent team first") for r, parent in zip(records, parents)
+              if r.parent and parent is None]
     if errors:
         raise ImportRejected(errors)
     table = _table({
         "team_id": (pa.string(), [r.team_id for r in records]),
         "name": (pa.string(), [r.name for r in records]),
-        "parent_id": (pa.string(), [roster.team_id(r.parent) if r.parent else None for r in records]),
+        "parent_id": (pa.string(), parents),
         "level": (pa.string(), [r.level for r in records]),
     })
     changed = replace_groups(ws, "teams", table, ["team_id"], import_id)
