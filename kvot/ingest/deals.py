@@ -30,6 +30,7 @@ from kvot.ingest.columns import missing_column
 from kvot.ingest.dates import as_utc, local_date
 from kvot.ingest.kind_conflicts import kind_conflict_notes
 from kvot.ingest.mrr import from_minor_units, months_for, monthly_amount
+from kvot.ingest.parse import currencies_of_marks
 from kvot.ingest.profiles import get_profile
 from kvot.ingest.readers import Row
 from kvot.ingest.records import DealRecord, ReadResult, conflict_errors, drop_repeats
@@ -119,11 +120,24 @@ def _deal(src: Source, cols: DealColumns, row: Row) -> DealRecord | None:
     kind = row_kind(src, row, is_won)
     closed_at, close_on = _close(src, cols, row, is_won)
     currency = row_currency(src, cols.currency, row)
+    _check_mark(src, cols, row, currency)
     amount, months, mrr = _money(src, cols, row, is_won, currency)
     if len(src.errors) > errors_before:
         return None
     return DealRecord(deal_id, src.text(row, "name") or None, owner, stage, is_won, kind,
                       closed_at, close_on, amount, cols.basis, months, mrr, currency, row.line)
+
+
+def _check_mark(src: Source, cols: DealColumns, row: Row, currency: str) -> None:
+    """A currency written in the amount cell must be the deal's currency: ``100 EUR`` on a
+    deal in SEK is an error, never 100 SEK."""
+    text = src.text(row, cols.amount_field)
+    found = currencies_of_marks(text) if row.line in cols.amounts else None
+    if found and currency.upper() not in found[1]:
+        src.fail(row.line, cols.amount_field, text,
+                 f"says {found[0]} but the deal's currency is {currency}",
+                 "give the deal's currency in a currency column or with --currency, "
+                 "or correct the amount")
 
 
 def row_owner(src: Source, row: Row, is_won: bool) -> str:

@@ -30,6 +30,22 @@ CURRENCY_MARKS = re.compile(
 STYLE_OF_MARK = {"$": "point", "£": "point", "usd": "point", "gbp": "point",
                  "kr": "comma", "kr.": "comma", ":-": "comma", "sek": "comma", "nok": "comma",
                  "dkk": "comma"}
+# Which currencies a mark written in an amount cell allows (a three-letter code: itself).
+CURRENCIES_OF_MARK = {"$": {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}, "€": {"EUR"},
+                      "£": {"GBP"}, "¥": {"JPY", "CNY"}, "kr": {"SEK", "NOK", "DKK", "ISK"},
+                      "kr.": {"SEK", "NOK", "DKK", "ISK"}, ":-": {"SEK"}}
+
+
+def currencies_of_marks(text: str) -> tuple[str, set[str]] | None:
+    """The currency mark written in an amount (``100 EUR``, ``$50``, ``12 000 kr``) and the
+    currencies it allows; None when the amount carries no mark."""
+    for mark in CURRENCY_MARKS.findall(text.strip()):
+        mark = mark.strip()
+        allowed = CURRENCIES_OF_MARK.get(mark.lower(), {mark.upper()} if len(mark) == 3 else set())
+        return mark, allowed
+    return None
+
+
 NUMBER = re.compile(r"^\d[\d.,]*$|^[.,]\d+$")
 AMBIGUOUS_SEPARATOR = "could be a thousands separator or a decimal separator"
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,

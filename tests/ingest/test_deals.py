@@ -179,3 +179,23 @@ def test_a_kinds_table_maps_a_sources_own_deal_types(write, tmp_path):
                           "D3,Ann,Won,2024-01-03,3,FÖRNYELSE\n")
     records = read_deals(path, load_file(config)).records
     assert [r.kind for r in records] == ["new", "expansion", "renewal"]
+
+
+def test_a_currency_written_in_the_amount_must_be_the_deals_currency(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount,currency\n"
+                          "D1,Ann,Won,2025-01-05,100 EUR,SEK\n"
+                          "D2,Ann,Won,2025-01-05,$50,SEK\n"
+                          "D3,Ann,Won,2025-01-05,12 000 kr,SEK\n"
+                          "D4,Ann,Won,2025-01-05,€7,eur\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings())
+    assert [(e.line, e.value, e.reason) for e in exc.value.errors] == [
+        (2, "100 EUR", "says EUR but the deal's currency is SEK"),
+        (3, "$50", "says $ but the deal's currency is SEK")]
+
+
+def test_without_a_currency_column_a_mark_must_match_the_currency_setting(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount\nD1,Ann,Won,2025-01-05,100 EUR\n")
+    with pytest.raises(ImportRejected, match="says EUR but the deal's currency is USD"):
+        read_deals(path, Settings(currency="USD"))
+    assert read_deals(path, Settings(currency="EUR")).records[0].amount == Decimal("100")

@@ -34,9 +34,9 @@ def test_latin_1_is_detected_as_windows_1252_or_set_by_option(write):
 
 
 def test_semicolon_file_with_decimal_points_and_currency_marks(write):
-    path = write("d.csv", "deal_id;owner;stage;close_date;amount\n"
-                          "D1;Ann;Won;2024-03-01;€1,200.50\nD2;Ann;Won;2024-03-01;USD 99.5\n"
-                          "D3;Ann;Won;2024-03-01;\"$1,000\"\n")
+    path = write("d.csv", "deal_id;owner;stage;close_date;amount;currency\n"
+                          "D1;Ann;Won;2024-03-01;€1,200.50;EUR\nD2;Ann;Won;2024-03-01;USD 99.5;USD\n"
+                          "D3;Ann;Won;2024-03-01;\"$1,000\";USD\n")
     assert [d.amount for d in read_deals(path, Settings()).records] == [
         Decimal("1200.50"), Decimal("99.5"), Decimal("1000")]
 
