@@ -19,7 +19,7 @@ Rules, each stated to the user when it applies (``ReadResult.notes``):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +52,7 @@ class DealColumns:
     closes: dict[int, date | datetime]
     won_stages: set[str]
     currency: str
+    open_without_term: list[int] = field(default_factory=list)  # lines of open/lost deals
 
 
 def read_deals(path: Path, settings: Settings, *, sheet: str | None = None,
@@ -67,6 +68,10 @@ def read_deals(path: Path, settings: Settings, *, sheet: str | None = None,
     cols = _deal_columns(src)
     records = [r for row in src.rows if (r := _deal(src, cols, row)) is not None]
     records = one_per_deal(src, records)
+    if cols.open_without_term:
+        src.notes.append(f"{len(cols.open_without_term)} open or lost deal(s) without a usable "
+                         f"term or billing period (first on line {cols.open_without_term[0]}): "
+                         "their MRR is unknown (0); they are not MRR closed")
     _note_kinds(src)
     note_minor_units(src)
     return src.finish(records)
@@ -196,9 +201,12 @@ def _money(src: Source, cols: DealColumns, row: Row, is_won: bool,
         months = months_for(cols.basis, period, term)
     except ValueError as exc:
         name = "term_months" if cols.basis == "tcv" else "billing_period"
-        src.fail(row.line, name, src.text(row, name) or None, str(exc),
-                 "fill it in; kvot never assumes monthly")
-        return amount, Decimal(1), Decimal(0)
+        if is_won:
+            src.fail(row.line, name, src.text(row, name) or None, str(exc),
+                     "fill it in; kvot never assumes monthly")
+        else:  # an open or lost deal is never MRR closed: its MRR is left unknown (0)
+            cols.open_without_term.append(row.line)
+        return amount, Decimal(0), Decimal(0)
     return amount, months, monthly_amount(amount, months)
 
 

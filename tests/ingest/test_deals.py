@@ -199,3 +199,16 @@ def test_without_a_currency_column_a_mark_must_match_the_currency_setting(write)
     with pytest.raises(ImportRejected, match="says EUR but the deal's currency is USD"):
         read_deals(path, Settings(currency="USD"))
     assert read_deals(path, Settings(currency="EUR")).records[0].amount == Decimal("100")
+
+
+def test_an_open_deal_without_a_term_does_not_reject_the_file(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount,term_months\n"
+                          "T2,Ann,Won,2025-01-10,1200,24\nT7,Ann,Prospecting,2025-03-01,5000,\n")
+    result = read_deals(path, Settings(amount="tcv"))
+    won, open_deal = result.records
+    assert (won.mrr, open_deal.mrr, open_deal.is_won) == (Decimal("50"), Decimal("0"), False)
+    assert any("1 open or lost deal(s) without a usable term" in n for n in result.notes)
+    blank_won = write("w.csv", "deal_id,owner,stage,close_date,amount,term_months\n"
+                               "T1,Ann,Won,2025-01-10,1200,\n")
+    with pytest.raises(ImportRejected, match="kvot never assumes monthly"):
+        read_deals(blank_won, Settings(amount="tcv"))
