@@ -391,3 +391,19 @@ def test_a_name_two_reps_share_is_an_error_naming_both_not_a_silent_pick(tmp_pat
     [error] = caught.value.errors
     assert (error.line, error.column, error.value) == (2, "owner", "John Smith")
     assert "names 2 (r1, r2)" in str(error) and "use the id or the e-mail" in str(error)
+
+
+def test_a_quarterly_team_quota_gives_no_quota_in_the_months_not_the_members_sum(build, tmp_path):
+    ws = build(reps="""
+        rep_id,name,team
+        anna,Anna,North
+        """, quotas="""
+        rep,team,period,amount,currency
+        anna,,2025-01,1000,SEK
+        ,North,2025-Q1,7777,SEK
+        """, settings={"reporting_currency": "SEK"})
+    months = figures(report(ws, tmp_path, by="team", end="2025-03"))
+    assert [months[("North", m)][1] for m in ("2025-01", "2025-02", "2025-03")] == [None] * 3
+    quarter = figures(report(ws, tmp_path, by="team", period="quarter"))[("North", "2025-Q1")]
+    assert quarter[1] == D("7777")
+    assert figures(report(ws, tmp_path))[("anna", "2025-01")][1] == D("1000")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dt
 
-from kvot.metrics.context import MetricContext, month_index_of, to_money
+from kvot.metrics.context import MONEY, MetricContext, month_index_of, nullable, to_money
 
 # Day-weighting divides, and engines differ on decimal division (DuckDB answers in binary
 # float), so the engines only multiply: by the number of days, and by 1/days taken from a small
@@ -72,17 +72,37 @@ def member_quota_rows(ctx: MetricContext) -> ibis.Table:
     return joined.mutate(team_id=joined.ancestor_id).drop("ancestor_id", "depth")
 
 
+def _explicit_touching(ctx: MetricContext) -> ibis.Table:
+    """(team_id, period_key) for every report period that an explicit team quota row overlaps,
+    whether or not the row fits inside it."""
+    q = ctx.tables.quotas
+    q = q.filter(q.team_id.notnull(), q.kind == "mrr")
+    q = q.mutate(start_month=month_index_of(q.starts_on), end_month=month_index_of(q.ends_on))
+    cal = ctx.calendar
+    hit = q.join(cal, [cal.month_index >= q.start_month, cal.month_index <= q.end_month])
+    return hit.select("team_id", "period_key").distinct()
+
+
 def quota_by_team(ctx: MetricContext) -> ibis.Table:
+    """An explicit team quota wins; a period it only partly covers (a month of a quarterly team
+    quota) has no quota rather than the members' sum; elsewhere the members' rows, weighted."""
+    none = ibis.null(MONEY)
     members = member_quota_rows(ctx)
-    derived = members.group_by(["team_id", "period_key"]).aggregate(derived=members.weighted.sum())
+    derived = members.group_by(["team_id", "period_key"]).aggregate(amount=members.weighted.sum())
     q = quota_rows(ctx)
     q = q.filter(q.team_id.notnull())
-    explicit = q.group_by(["team_id", "period_key"]).aggregate(explicit=q.quota.sum())
-    both = derived.outer_join(explicit, ["team_id", "period_key"])
+    explicit = q.group_by(["team_id", "period_key"]).aggregate(amount=q.quota.sum())
+    parts = ibis.union(
+        nullable(derived.mutate(explicit=none, touched=ibis.literal(False)).rename(derived="amount")),
+        nullable(explicit.mutate(derived=none, touched=ibis.literal(True)).rename(explicit="amount")
+                 .select("team_id", "period_key", "derived", "explicit", "touched")),
+        nullable(_explicit_touching(ctx).mutate(derived=none, explicit=none,
+                                                touched=ibis.literal(True))))
+    both = parts.group_by(["team_id", "period_key"]).aggregate(
+        derived=parts.derived.max(), explicit=parts.explicit.max(), touched=parts.touched.any())
     return both.select(
-        team_id=both.team_id.fill_null(both.team_id_right),
-        period_key=both.period_key.fill_null(both.period_key_right),
-        quota=both.explicit.fill_null(both.derived),
+        "team_id", "period_key",
+        quota=both.explicit.fill_null(ibis.ifelse(both.touched, none, both.derived)),
         quota_source=ibis.ifelse(both.explicit.notnull(), "team", "members"))
 
 
