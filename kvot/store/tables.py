@@ -6,6 +6,7 @@ from datetime import timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kvot.errors import ImportRejected, RowError
 from kvot.store.closure import rebuild_closure
@@ -49,6 +50,22 @@ def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
         "currency": (pa.string(), [r.currency for r in records]),
         "line": (pa.int32(), [r.line for r in records]),
     })
+    return replace_groups(ws, "deals", table, ["deal_id"], import_id)
+
+
+def write_deal_table(ws, table: pa.Table, roster: Roster, import_id: int, file: str) -> int:
+    """``write_deals`` for deals read column-wise: an Arrow table with the ``owner`` text.
+
+    Owners resolve through the roster once per distinct owner, in order of first appearance
+    (so new reps are added in the order ``write_deals`` adds them).
+    """
+    owners = table.column("owner").combine_chunks()
+    distinct = pc.unique(owners)
+    ids = pa.array([roster.rep_id(o) if o else None for o in distinct.to_pylist()], pa.string())
+    owner_id = pc.take(ids, pc.index_in(owners, value_set=distinct))
+    _add_new_reps(ws, roster, import_id)
+    at = table.schema.get_field_index("owner")
+    table = table.set_column(at, "owner_id", owner_id)
     return replace_groups(ws, "deals", table, ["deal_id"], import_id)
 
 
@@ -188,5 +205,6 @@ def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
     return changed
 
 
+TABLE_WRITERS = {"deals": write_deal_table}  # kind -> writer of a columnar ReadResult
 WRITERS = {"deals": write_deals, "credits": write_credits, "quotas": write_quotas,
            "fx": write_fx, "reps": write_reps, "teams": write_teams}

@@ -1,0 +1,64 @@
+"""Choose the columnar reader (DuckDB, per distinct value) or the row reader for a file.
+
+The columnar reader (``kvot.ingest.deals_table``) applies the row reader's rules and parsers
+to a whole CSV at once; it gives the same records as a table, or refuses. ``try_columnar``
+returns its result, or None and the reason it was not used; the caller then reads the file
+row by row (``kvot.ingest.read_records``), which also lists every bad row. Not columnar:
+kinds other than deals, XLSX files, the subscription (``stripe``) profile, minor units, line
+items, and any file whose rows are not all good (see ``kvot.ingest.csv_table``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kvot.config import Settings
+from kvot.errors import KvotError
+from kvot.ingest.csv_table import NotColumnar
+from kvot.ingest.parse import DECIMAL_STYLES
+from kvot.ingest.dates import normalize_date_format
+from kvot.ingest.profiles import PROFILES
+from kvot.ingest.records import ReadResult
+
+COLUMNAR_KINDS = ("deals",)
+
+
+def refusal(kind: str, path: Path, settings: Settings, sheet: str | None = None) -> str | None:
+    """Why the columnar reader cannot take this import before looking at the file, or None."""
+    profile = PROFILES.get(settings.profile)
+    decimal = getattr(settings, "decimal", None)
+    date_format = getattr(settings, "date_format", None)
+    reasons = [
+        (kind not in COLUMNAR_KINDS, f"{kind} files are read row by row"),
+        (sheet is not None or Path(path).suffix.lower() != ".csv", "not a .csv file"),
+        (profile is None, "unknown profile"),
+        (profile is not None and profile.subscriptions, "a subscription export"),
+        (settings.minor_units if settings.minor_units is not None
+         else profile is not None and profile.minor_units, "amounts in minor units"),
+        (decimal is not None and decimal not in DECIMAL_STYLES, "decimal setting"),
+    ]
+    try:
+        normalize_date_format(date_format)
+    except ValueError:
+        reasons.append((True, "date_format setting"))
+    return next((why for refused, why in reasons if refused), None)
+
+
+def try_columnar(kind: str, path: Path, settings: Settings,
+                 sheet: str | None = None) -> tuple[ReadResult | None, str | None]:
+    """(the columnar result, None), or (None, why the row reader must read the file)."""
+    why = refusal(kind, path, settings, sheet)
+    if why is not None:
+        return None, why
+    from kvot.ingest.deals_table import read_deals_table
+
+    try:
+        result = read_deals_table(
+            Path(path), settings, PROFILES[settings.profile],
+            decimal=getattr(settings, "decimal", None),
+            date_format=normalize_date_format(getattr(settings, "date_format", None)),
+            encoding=getattr(settings, "encoding", None))
+    except NotColumnar as exc:
+        return None, str(exc)
+    except KvotError:  # a missing column, a bad mapping: the row reader says it, in full
+        return None, "rejected"
+    return result, None

@@ -1,0 +1,208 @@
+"""Read a CSV file column-wise with DuckDB, for the columnar importers (``kvot.ingest.columnar``).
+
+It reads exactly what ``kvot.ingest.readers`` reads, or refuses with ``NotColumnar`` (the
+reason says why) so that the caller uses the row reader, which then also gives the error
+messages. Refused: anything that is not plain UTF-8 CSV (XLSX, UTF-16, bytes that are not
+UTF-8, NUL bytes, a lone carriage return as a line break), rows with too few or too many
+fields, whitespace-only lines, a header without rows, a field longer than the csv module's
+limit, a cell that looks like a spreadsheet formula, empty columns left of the table.
+
+Cells are trimmed with Python's ``str.strip`` set of white space, so a cell is the same text
+as the row reader's. Each data row keeps its physical line number (the header is line 1),
+found from the file's bytes: a line break ends a record when an even number of quotes came
+before it. Blank rows and total rows (``Total``, ``Summa``, ...) are left out, as the row
+reader leaves them out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from kvot.ingest.readers import (EXCEL_SUFFIXES, FORMULA, ZIP_MAGIC, Table, _headers, is_total,
+                                 sniff_delimiter)
+
+WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+UTF8_NAMES = ("utf-8", "utf8", "utf-8-sig", "utf_8")
+CHUNK = 1 << 26  # bytes scanned at a time for line breaks
+
+
+class NotColumnar(Exception):
+    """The columnar reader does not take this file; the row reader will (the reason says why)."""
+
+
+def trimmed(column: str) -> str:
+    """SQL for a cell as the row reader sees it: ``str.strip()``ed, '' when empty."""
+    return f"coalesce(trim({column}, '{WHITESPACE}'), '')"
+
+
+def _edge_space(column: str) -> str:
+    """SQL: the cell starts or ends with white space (by Python's ``str.isspace``)."""
+    codes = ", ".join(str(ord(c)) for c in WHITESPACE)
+    return f"(ord({column}) IN ({codes}) OR ord(right({column}, 1)) IN ({codes}))"
+
+
+@dataclass
+class CsvTable:
+    """A CSV file loaded into DuckDB: table ``_file`` (column ``c<k>`` per header, the header
+    record first) and view ``_data`` (``i``, ``line`` and the cells of the data rows: no
+    blank rows, no total rows)."""
+
+    con: duckdb.DuckDBPyConnection
+    table: Table  # header and file name only (rows is empty)
+    columns: dict[str, str] = field(default_factory=dict)  # header -> SQL column name
+    spaced: frozenset[str] = frozenset()  # SQL columns with a cell to trim
+    rows: int = 0
+
+    def cell(self, header: str | None) -> str:
+        """SQL for a trimmed cell of ``header`` ('' when the file lacks the column)."""
+        if header is None:
+            return "''"
+        column = self.columns[header]
+        return trimmed(column) if column in self.spaced else f"coalesce({column}, '')"
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def read_csv_table(path: Path, encoding: str | None = None) -> CsvTable:
+    """Load ``path`` into a fresh in-memory DuckDB; raise NotColumnar when it cannot."""
+    path = Path(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES + (".xls",):
+        raise NotColumnar("not a CSV file")
+    if encoding and encoding.lower() not in UTF8_NAMES:
+        raise NotColumnar(f"encoding {encoding}")
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if head.startswith(ZIP_MAGIC) or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotColumnar("not UTF-8 CSV")
+    if b"\x00" in head or not head.strip():
+        raise NotColumnar("binary or empty file")
+    text = head.decode("utf-8-sig", errors="replace")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = sniff_delimiter(first)
+    ncols = len(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
+    lines = record_lines(path)
+    con = duckdb.connect()
+    try:
+        return _load(con, path, delimiter, ncols, lines)
+    except BaseException:
+        con.close()
+        raise
+
+
+def _load(con, path: Path, delimiter: str, ncols: int, lines: np.ndarray) -> CsvTable:
+    names = [f"c{k}" for k in range(ncols)]
+    spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    source = (f"read_csv(?, delim = ?, quote = '\"', escape = '\"', header = false, "
+              f"auto_detect = false, columns = {spec}, max_line_size = 100000000)")
+    try:
+        con.execute(f"CREATE TABLE _file AS SELECT * FROM {source}", [str(path), delimiter])
+    except duckdb.Error as exc:
+        raise NotColumnar(f"DuckDB cannot read it ({type(exc).__name__})") from None
+    count = con.execute("SELECT count(*) FROM _file").fetchone()[0]
+    if count != len(lines) or count < 2:
+        raise NotColumnar("records and line breaks disagree")
+    header_cells = [c or "" for c in con.execute("SELECT * FROM _file LIMIT 1").fetchone()]
+    headers = _headers(header_cells)
+    if len(headers) != ncols or not header_cells[0].strip():
+        raise NotColumnar("header with blank cells")
+    spaced = frozenset(_spaced_columns(con, names))
+    con.register("_lines", pa.table({"line": pa.array(lines, pa.int32())}))
+    totals = _total_rows(con, lines)
+    cells = {n: trimmed(n) if n in spaced else f"coalesce({n}, '')" for n in names}
+    blank = " AND ".join(f"{cells[n]} = ''" for n in names)
+    skip = f" AND line NOT IN ({', '.join(map(str, totals))})" if totals else ""
+    con.execute(f"""CREATE VIEW _data AS SELECT * FROM (
+                    SELECT f.rowid AS i, l.line, {', '.join(names)}
+                    FROM _file f POSITIONAL JOIN _lines l)
+                    WHERE i > 0 AND NOT ({blank}){skip}""")
+    rows = con.execute("SELECT count(*) FROM _data").fetchone()[0]
+    if not rows:
+        raise NotColumnar("no data rows")
+    table = Table(str(path), headers, [], int(lines[0]), "utf-8", tuple(totals))
+    return CsvTable(con, table, dict(zip(headers, names)), spaced, rows)
+
+
+def _spaced_columns(con, names: list[str]) -> list[str]:
+    """Columns with a cell to trim; refuse formulas and over-long fields (the row reader
+    reports them)."""
+    limit = csv.field_size_limit()
+    checks = ", ".join(
+        f"bool_or({_edge_space(n)}), max(length({n})), "
+        f"count(*) FILTER (regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]') "
+        f"AND regexp_matches({n}, '[(|]'))" for n in names)
+    found = con.execute(f"SELECT {checks} FROM _file WHERE rowid > 0").fetchone()
+    spaced, longest, formulas = found[0::3], found[1::3], found[2::3]
+    if any((n or 0) > limit for n in longest):
+        raise NotColumnar("an over-long field")
+    if any(formulas):
+        where = " OR ".join(f"regexp_matches({n}, '[(|]')" for n in names)
+        for cells in con.execute(f"SELECT * FROM _file WHERE rowid > 0 AND ({where})").fetchall():
+            if any(c is not None and FORMULA.match(c.strip()) for c in cells):
+                raise NotColumnar("a formula")
+    return [n for n, s in zip(names, spaced) if s]
+
+
+def _total_rows(con, lines: np.ndarray) -> list[int]:
+    """Lines whose first cell is a total label (checked in Python, on a superset from SQL)."""
+    rows = con.execute("SELECT rowid, c0 FROM _file WHERE rowid > 0 AND "
+                       "(regexp_matches(c0, '^\\s*[tTgGsS]') OR "
+                       "regexp_matches(c0, '[^\\x00-\\x7f]'))").fetchall()
+    return [int(lines[i]) for i, c0 in rows if is_total(c0)]
+
+
+def record_lines(path: Path) -> np.ndarray:
+    """The physical line on which each non-empty CSV record starts (1 = the first line).
+
+    A line break ends a record when an even number of quote characters came before it.
+    """
+    starts: list[np.ndarray] = []
+    quotes = lines_before = offset = 0
+    record_byte, record_line, last_byte = 0, 1, -1  # where the current record starts
+    with open(path, "rb") as f:
+        while block := f.read(CHUNK):
+            buf = np.frombuffer(block, np.uint8)
+            breaks = np.flatnonzero(buf == 10)
+            returns = np.flatnonzero(buf == 13)
+            if len(returns) and _lone_return(buf, returns, f):
+                raise NotColumnar("carriage returns without line feeds")
+            parity = (quotes + np.searchsorted(np.flatnonzero(buf == 34), breaks)) & 1
+            ending = np.flatnonzero(parity == 0)
+            if len(ending):
+                ends = breaks[ending]
+                end_line = lines_before + ending + 1  # the line each record ends on
+                begin = np.concatenate(([record_byte - offset], ends[:-1] + 1))
+                begin_line = np.concatenate(([record_line], end_line[:-1] + 1))
+                length = ends - begin
+                one = length == 1
+                first = np.full(len(ends), -1)
+                first[one] = np.where(begin[one] >= 0, buf[np.maximum(begin[one], 0)], last_byte)
+                starts.append(begin_line[(length > 0) & ~(one & (first == 13))])
+                record_byte, record_line = offset + int(ends[-1]) + 1, int(end_line[-1]) + 1
+            quotes += int(np.count_nonzero(buf == 34))
+            lines_before += len(breaks)
+            offset += len(block)
+            last_byte = int(buf[-1])
+    if offset > record_byte:  # a last record without a line break
+        starts.append(np.array([record_line]))
+    return np.concatenate(starts).astype(np.int32) if starts else np.array([], np.int32)
+
+
+def _lone_return(buf: np.ndarray, returns: np.ndarray, f) -> bool:
+    """A carriage return not followed by a line feed (the row reader breaks lines there)."""
+    after = returns + 1
+    inside = after < len(buf)
+    if np.any(buf[after[inside]] != 10):
+        return True
+    if not np.all(inside):  # a CR ends the block: peek at the next byte
+        here = f.tell()
+        following = f.read(1)
+        f.seek(here)
+        return following != b"\n"
+    return False

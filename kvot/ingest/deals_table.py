@@ -1,0 +1,267 @@
+"""Read a deals CSV column-wise: the rules of ``kvot.ingest.deals``, applied per distinct value.
+
+The file is loaded into DuckDB (``kvot.ingest.csv_table``). Every text that needs kvot's
+parsers — stages, kinds, pipelines, currencies, close dates, billing periods and terms — is
+few distinct values: each is parsed once, in Python, by the same functions the row reader
+uses, and the results are joined back in DuckDB. Amounts are many: the column's decimal style
+is decided by ``parse.decimal_style`` over one value of each shape (digits 1–9 alike), plain
+numbers (``-12000.50`` in a decimal-point column, ``-12000,50`` in a decimal-comma one, at most
+15 digits before the separator and 10 after) are read by DuckDB as integers of 1e-10, and every
+other amount goes through ``parse.parse_amount``. MRR = amount ÷ months, half-even to 10
+places, in integers when the months are a whole number up to 999 (then it equals
+``mrr.monthly_amount`` exactly, see ``mrr_sql``), else by ``monthly_amount`` per distinct pair.
+
+Anything this reader does not do the same way raises ``NotColumnar``; so does any bad row or
+conflicting repeat, and the row reader then lists the problems.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from kvot.config import Settings
+from kvot.ingest.columns import find_columns
+from kvot.ingest.amounts_table import (amount_sql, money, mrr_sql, python_mrr, quantized,
+                                       register, whole_months)
+from kvot.ingest.csv_table import CsvTable, NotColumnar, read_csv_table
+from kvot.ingest.dates import as_utc, column_is_serial, date_order, local_date, parse_date
+from kvot.ingest.deals import AMOUNT_FIELDS, DealColumns, _require_basis_column
+from kvot.ingest.kind_conflicts import EXAMPLE_LINES, NAME_KINDS, note
+from kvot.ingest.mrr import months_for
+from kvot.ingest.profiles import Profile
+from kvot.ingest.records import ReadResult
+from kvot.ingest.source import Source
+
+MONEY = pa.decimal128(38, 10)
+FIELDS = ("deal_id", "name", "owner", "stage", "kind", "close_date", "currency",
+          "billing_period", "term_months", "pipeline")
+
+
+def read_deals_table(path: Path, settings: Settings, profile: Profile, *, decimal=None,
+                     date_format=None, encoding=None) -> ReadResult:
+    """A ``ReadResult`` whose ``records`` is an Arrow table of deals (with ``owner`` text)."""
+    csv = read_csv_table(path, encoding)
+    try:
+        columns = find_columns(csv.table, "deals", profile, settings.mapping,
+                               ("deal_id", "close_date"))
+        if columns.has("line_id"):
+            raise NotColumnar("line items")
+        src = Source(csv.table, columns, settings, profile, decimal, date_format)
+        return _read(csv, src)
+    finally:
+        csv.close()
+
+
+def _read(csv: CsvTable, src: Source) -> ReadResult:
+    field = next((f for f in AMOUNT_FIELDS if src.has(f)), None)
+    if field is None:
+        raise NotColumnar("no amount column")
+    cols = _choices(src, field)
+    con = csv.con
+    cells = ", ".join(f"{csv.cell(src.columns.header(f))} AS {f}" for f in FIELDS)
+    con.execute(f"CREATE TABLE _rows AS SELECT i, line, {cells}, "
+                f"{csv.cell(src.columns.header(field))} AS amount_text FROM _data")
+    con.execute("DROP VIEW _data")
+    con.execute("DROP TABLE _file")
+    _map_texts(con, src, cols)
+    kind_notes = _kind_notes(con, src)
+    _parsed(con, src)
+    con.execute("DROP TABLE _rows")
+    _deals_all(con, src)
+    table, dropped = _one_per_deal(con, cols.basis)
+    if dropped:
+        src.notes.append(f"{dropped} repeated identical row(s) dropped (one deal, one row)")
+    if not src.has("kind"):
+        src.notes.append("no kind column: every deal is new business")
+    src.notes.extend(kind_notes)
+    return src.finish(table, csv.rows)
+
+
+def _choices(src: Source, field: str) -> DealColumns:
+    """The file-wide choices and their notes, as ``deals._deal_columns`` makes them."""
+    basis = AMOUNT_FIELDS[field] or src.settings.amount
+    _require_basis_column(src, basis)
+    if field != "amount":
+        src.notes.append(f"amount from column {src.columns.header(field)!r}, read as {basis}")
+    won = src.settings.won_stages or src.profile.won_stages
+    if not src.has("stage"):
+        src.notes.append("no stage column: every deal is read as won")
+    currency = src.settings.currency or src.settings.reporting_currency
+    if not src.has("currency"):
+        which = "settings.currency" if src.settings.currency else "settings.reporting_currency"
+        src.notes.append(f"no currency column: every deal in {currency} ({which})")
+    if not src.has("owner"):
+        src.notes.append("no owner column: deals have no owner; import credits to credit reps")
+    return DealColumns(field, basis, {}, {}, {s.casefold() for s in won}, currency)
+
+
+def distinct(con, expr: str, where: str = "true") -> list[str]:
+    """The distinct values of ``expr`` over ``_rows``, in order of first occurrence."""
+    return [v for (v,) in con.execute(
+        f"SELECT v FROM (SELECT {expr} AS v, min(i) AS i FROM _rows WHERE {where} GROUP BY 1) "
+        "ORDER BY i").fetchall()]
+
+
+def _map_texts(con, src: Source, cols: DealColumns) -> None:
+    """Mapping tables text → parsed value for the low-cardinality columns; a bad value → refuse."""
+    profile = src.profile
+    kinds = distinct(con, "kind")
+    register(con, "_kinds", {"t": (pa.string(), kinds),
+                              "kind": (pa.string(), [profile.deal_kind(k) if k else None
+                                                     for k in kinds])})
+    word = profile.renewal_pipeline_word
+    pipes = distinct(con, "pipeline")
+    register(con, "_pipes", {"t": (pa.string(), pipes),
+                              "renewal": (pa.bool_(), [bool(word) and word in p.casefold()
+                                                       for p in pipes])})
+    stages = distinct(con, "stage")
+    register(con, "_stages", {"t": (pa.string(), stages),
+                               "won": (pa.bool_(), [s.casefold() in cols.won_stages
+                                                    for s in stages])})
+    currencies = distinct(con, "currency")
+    codes = [c.upper() or cols.currency for c in currencies]
+    if any(len(c) != 3 or not c.isalpha() for c in codes):
+        raise NotColumnar("a bad currency")
+    register(con, "_currencies", {"t": (pa.string(), currencies), "code": (pa.string(), codes)})
+    _close_dates(con, src)
+    pairs = con.execute("SELECT DISTINCT billing_period, term_months FROM _rows").fetchall()
+    months = {}
+    for period, term in pairs:
+        try:
+            months[(period, term)] = months_for(cols.basis, period, term)
+        except ValueError:
+            months[(period, term)] = None
+    register(con, "_months", {
+        "period": (pa.string(), [p for p, _ in months]),
+        "term": (pa.string(), [t for _, t in months]),
+        "exact": (pa.string(), [None if m is None else str(m) for m in months.values()]),
+        "months": (MONEY, [None if m is None else quantized(m) for m in months.values()]),
+        "whole": (pa.int64(), [whole_months(m) for m in months.values()]),
+    })
+
+
+def _close_dates(con, src: Source) -> None:
+    values = distinct(con, "close_date", "close_date <> ''")
+    serial = column_is_serial(values)
+    order = src.date_format or _decide(values, date_order)
+    tz = "UTC" if src.profile.naive_utc else src.settings.timezone
+    closed_at, close_on = [], []
+    for text in values:
+        try:
+            value = parse_date(text, order, tz, serial)
+        except ValueError:
+            raise NotColumnar("a bad close date") from None
+        closed_at.append(as_utc(value).replace(tzinfo=None) if hasattr(value, "hour") else None)
+        close_on.append(local_date(value, src.settings.timezone))
+    register(con, "_closes", {"t": (pa.string(), values),
+                               "closed_at": (pa.timestamp("us"), closed_at),
+                               "close_on": (pa.date32(), close_on)})
+
+
+def _decide(values: list[str], decide):
+    try:
+        return decide(values)
+    except ValueError:
+        raise NotColumnar("a column's format is ambiguous") from None
+
+
+def _parsed(con, src: Source) -> None:
+    """``_parsed``: each row's values joined from the mapping tables; refuse any bad row."""
+    style, whole, fraction = amount_sql(con, src.decimal, _decide)
+    src.style = style  # type: ignore[attr-defined]
+    has = src.has
+    con.execute(f"""CREATE TABLE _parsed AS SELECT r.i, r.line, r.deal_id,
+            nullif(r.name, '') AS name, r.owner, {"r.stage" if has("stage") else "'Won'"} AS stage,
+            {"coalesce(s.won, false)" if has("stage") else "true"} AS is_won,
+            r.kind AS kind_text, k.kind AS kind, coalesce(p.renewal, false) AS renewal,
+            c.closed_at, c.close_on, r.close_date, cur.code AS currency,
+            {whole} AS ai, {fraction} AS af, r.amount_text, r.billing_period, r.term_months,
+            m.exact, m.months, m.whole
+        FROM _rows r LEFT JOIN _kinds k ON k.t = r.kind LEFT JOIN _pipes p ON p.t = r.pipeline
+        LEFT JOIN _stages s ON s.t = r.stage LEFT JOIN _closes c ON c.t = r.close_date
+        LEFT JOIN _currencies cur ON cur.t = r.currency
+        LEFT JOIN _amounts a ON a.t = r.amount_text
+        LEFT JOIN _months m ON m.period = r.billing_period AND m.term = r.term_months""")
+    problems = ["deal_id = ''", "(is_won AND close_date = '')", "(is_won AND ai IS NULL)",
+                f"(NOT {FREE} AND exact IS NULL)"]
+    if has("stage"):
+        problems.append("stage = ''")
+    if has("owner"):
+        problems.append("(is_won AND owner = '')")
+    if has("kind"):
+        problems += ["(kind_text <> '' AND kind IS NULL)", "(kind_text = '' AND is_won)"]
+    if con.execute(f"SELECT count(*) FROM _parsed WHERE {' OR '.join(problems)}").fetchone()[0]:
+        raise NotColumnar("bad rows")
+
+
+# A deal with amount 0 (or blank) and neither billing period nor term: months 1, MRR 0.
+FREE = "(coalesce(ai, 0) = 0 AND coalesce(af, 0) = 0 AND billing_period = '' AND term_months = '')"
+SQL_MRR = "(whole IS NOT NULL)"
+
+
+def _deals_all(con, src: Source) -> None:
+    """``_deals_all``: every row's deal values (MRR in integers, or from ``_mrr``)."""
+    python_mrr(con, src.style, f"NOT {FREE} AND NOT {SQL_MRR}")
+    kind = ("CASE WHEN renewal THEN 'renewal' ELSE coalesce(kind, 'other') END"
+            if src.has("kind") else "CASE WHEN renewal THEN 'renewal' ELSE 'new' END")
+    mi, mf = mrr_sql("coalesce(ai, 0)", "coalesce(af, 0)", "whole")
+    con.execute(f"""CREATE TABLE _deals_all AS SELECT i, line, deal_id, name, owner, stage,
+            is_won, {kind} AS kind, closed_at, close_on, coalesce(ai, 0) AS ai,
+            coalesce(af, 0) AS af, CASE WHEN {FREE} THEN '1' ELSE p.exact END AS months_exact,
+            CASE WHEN {FREE} THEN CAST(1 AS DECIMAL(38,10)) ELSE p.months END AS months,
+            CASE WHEN {FREE} THEN 0 WHEN {SQL_MRR} THEN {mi} ELSE x.mi END AS mi,
+            CASE WHEN {FREE} THEN 0 WHEN {SQL_MRR} THEN {mf} ELSE x.mf END AS mf, currency
+        FROM _parsed p LEFT JOIN _mrr x ON x.t = p.amount_text AND x.m = p.exact""")
+    con.execute("DROP TABLE _parsed")
+
+
+VALUES = ("deal_id", "name", "owner", "stage", "is_won", "kind", "closed_at", "close_on",
+          "ai", "af", "months_exact", "months", "mi", "mf", "currency")
+
+
+def _one_per_deal(con, basis: str) -> tuple[pa.Table, int]:
+    """First row of each deal; identical repeats dropped; a conflicting repeat → refuse."""
+    con.execute(f"CREATE TABLE _deals AS SELECT min(i) AS i, min(line) AS line, "
+                f"{', '.join(VALUES)} FROM _deals_all GROUP BY ALL")
+    rows, deals = con.execute("SELECT count(*), count(DISTINCT deal_id) FROM _deals").fetchone()
+    if rows != deals:
+        raise NotColumnar("conflicting repeats")
+    read = con.execute("SELECT count(*) FROM _deals_all").fetchone()[0]
+    con.execute("DROP TABLE _deals_all")
+    table = con.execute(f"""SELECT deal_id, name, owner, stage, is_won, kind, closed_at,
+            close_on, {money('ai', 'af', 'amount')}, '{basis}' AS amount_basis, months,
+            {money('mi', 'mf', 'mrr')}, currency, CAST(line AS INTEGER) AS line
+        FROM _deals ORDER BY i""").to_arrow_table()
+    return table, read - rows
+
+
+def _kind_notes(con, src: Source) -> list[str]:
+    """``kind_conflicts.kind_conflict_notes``, counted in DuckDB over the same rows."""
+    if not src.has("kind"):
+        return []
+    names = distinct(con, "name", "regexp_matches(lower(name), 'new|existing|renewal|upsell|"
+                     "expansion') OR regexp_matches(name, '[^\\x00-\\x7f]')")
+    said = [next((k for w, k in NAME_KINDS.items() if w in " ".join(n.casefold().split())),
+                 None) for n in names]
+    register(con, "_names", {"t": (pa.string(), names), "said": (pa.string(), said)})
+    word = src.profile.renewal_pipeline_word
+    cases = []
+    if word and src.has("pipeline"):
+        cases += [("p.renewal AND k.kind IS NOT NULL AND k.kind <> 'renewal'",
+                   "deal(s) in a renewal pipeline have another deal type",
+                   "read as renewals (the pipeline wins)"),
+                  ("NOT p.renewal AND k.kind = 'renewal'",
+                   "deal(s) with a renewal deal type are in a pipeline that is not for "
+                   "renewals", "read as renewals (the deal type)")]
+    cases.append(("n.said IS NOT NULL AND k.kind IS NOT NULL AND k.kind <> n.said",
+                  "deal(s) whose name says another kind than their deal type",
+                  "read by the deal type" + (" and pipeline" if word else "")))
+    notes = []
+    for where, what, rule in cases:
+        count, lines = con.execute(
+            f"SELECT count(*), list(r.line ORDER BY r.i)[1:{EXAMPLE_LINES + 1}] FROM _rows r "
+            "LEFT JOIN _kinds k ON k.t = r.kind LEFT JOIN _pipes p ON p.t = r.pipeline "
+            f"LEFT JOIN _names n ON n.t = r.name WHERE {where}").fetchone()
+        notes += note(count, lines or [], what, rule)
+    return notes
