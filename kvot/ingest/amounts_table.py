@@ -36,18 +36,24 @@ def split(value: Decimal) -> tuple[int, int]:
     return whole, int((value - whole).scaleb(10))
 
 
+# A plain number in a column of the given separator (``{sep}``): DuckDB splits it.
+PLAIN = "regexp_matches(amount_text, '^-?[0-9]{{1,15}}(\\{sep}[0-9]{{1,10}})?$')"
+SIMPLE = "regexp_matches(amount_text, '^-?[0-9]{1,15}([.,][0-9]{1,10})?$')"
+
+
+def style_separator(style: str) -> str:
+    return "," if style == "comma" else "."
+
+
 def amount_sql(con, style: str | None, decide) -> tuple[str, str, str]:
-    """(style, SQL whole part, SQL fraction) of ``r.amount_text``, NULL when blank; registers
-    ``_amounts(t, ai, af)`` for the texts parse_amount reads. Refuses a bad amount."""
-    representatives = [v for (v,) in con.execute(
-        "SELECT v FROM (SELECT arg_min(amount_text, i) AS v, min(i) AS i FROM _rows "
-        "WHERE amount_text <> '' GROUP BY regexp_replace(amount_text, '[1-9]', '1', 'g')) "
-        "ORDER BY i").fetchall()]
-    style = style or decide(representatives, decimal_style)
-    sep = "," if style == "comma" else "."
-    plain = f"regexp_matches(r.amount_text, '^-?[0-9]{{1,15}}(\\{sep}[0-9]{{1,10}})?$')"
+    """(style, SQL whole part, SQL fraction) of ``r.amount_text``, NULL when blank, given
+    ``r.plain`` (``PLAIN``); registers ``_amounts(t, ai, af)`` for the texts parse_amount
+    reads. Refuses a bad amount."""
+    style = style or decide(_shapes(con), decimal_style)
+    sep = style_separator(style)
+    plain = PLAIN.format(sep=sep)
     others = [t for (t,) in con.execute(
-        f"SELECT DISTINCT amount_text FROM _rows r WHERE amount_text <> '' AND NOT {plain}"
+        f"SELECT DISTINCT amount_text FROM _rows WHERE amount_text <> '' AND NOT {plain}"
     ).fetchall()]
     parts = [_parsed_amount(t, style) for t in others]
     register(con, "_amounts", {"t": (pa.string(), others),
@@ -55,12 +61,28 @@ def amount_sql(con, style: str | None, decide) -> tuple[str, str, str]:
                                "af": (pa.int64(), [p[1] for p in parts])})
     body, sign = "ltrim(r.amount_text, '-')", "(CASE WHEN starts_with(r.amount_text, '-') " \
         "THEN -1 ELSE 1 END)"
-    whole = (f"CASE WHEN r.amount_text = '' THEN NULL WHEN {plain} THEN "
+    whole = (f"CASE WHEN r.amount_text = '' THEN NULL WHEN r.plain THEN "
              f"{sign} * CAST(split_part({body}, '{sep}', 1) AS BIGINT) ELSE a.ai END")
-    fraction = (f"CASE WHEN r.amount_text = '' THEN NULL WHEN {plain} THEN "
+    fraction = (f"CASE WHEN r.amount_text = '' THEN NULL WHEN r.plain THEN "
                 f"{sign} * CAST(rpad(split_part({body}, '{sep}', 2), 10, '0') AS BIGINT) "
                 "ELSE a.af END")
     return style, whole, fraction
+
+
+def _shapes(con) -> list[str]:
+    """One amount of each shape: the column's style depends only on the shapes. A simple
+    number's shape is its length, sign, leading zero and where its separator is; another
+    text's is the text with the digits 1-9 alike."""
+    return [v for (v,) in con.execute(f"""
+        SELECT any_value(amount_text) FROM (SELECT amount_text, {SIMPLE} AS simple
+                                            FROM _rows WHERE amount_text <> '')
+        GROUP BY simple, CASE WHEN simple THEN length(amount_text) END,
+                 CASE WHEN simple THEN strpos(amount_text, '.') END,
+                 CASE WHEN simple THEN strpos(amount_text, ',') END,
+                 CASE WHEN simple THEN starts_with(ltrim(amount_text, '-'), '0') END,
+                 CASE WHEN simple THEN starts_with(amount_text, '-') END,
+                 CASE WHEN NOT simple THEN regexp_replace(amount_text, '[1-9]', '1', 'g') END
+        """).fetchall()]
 
 
 def _parsed_amount(text: str, style: str) -> tuple[int, int]:
@@ -97,15 +119,24 @@ def mrr_sql(ai: str, af: str, m: str) -> tuple[str, str]:
             f"{sign} * (({qf} + {up}) % {UNITS})")
 
 
-def python_mrr(con, style: str, where: str) -> None:
-    """``_mrr(t, m, mi, mf)``: MRR by ``monthly_amount`` for the pairs ``mrr_sql`` leaves."""
-    pairs = con.execute(f"SELECT DISTINCT amount_text, exact FROM _parsed WHERE {where}"
-                        ).fetchall()
+def python_mrr(con, style: str, source: str) -> None:
+    """``_mrr(t, m, mi, mf)``: MRR by ``monthly_amount`` for the pairs ``mrr_sql`` leaves
+    (``source``: FROM ... WHERE ... giving r.amount_text and m.exact)."""
+    pairs = con.execute(f"SELECT DISTINCT r.amount_text, m.exact FROM {source}").fetchall()
+    pairs = [(t, m) for t, m in pairs if _is_amount(t, style)]
     parts = [split(_mrr(t, m, style)) for t, m in pairs]
     register(con, "_mrr", {"t": (pa.string(), [t for t, _ in pairs]),
                            "m": (pa.string(), [m for _, m in pairs]),
                            "mi": (pa.int64(), [p[0] for p in parts]),
                            "mf": (pa.int64(), [p[1] for p in parts])})
+
+
+def _is_amount(text: str, style: str) -> bool:
+    """A blank or valid amount (a bad one makes the row bad, refused elsewhere)."""
+    try:
+        return not text or parse_amount(text, style) is not None
+    except ValueError:
+        return False
 
 
 def _mrr(text: str, months: str, style: str) -> Decimal:

@@ -43,8 +43,14 @@ def trimmed(column: str) -> str:
 
 def _edge_space(column: str) -> str:
     """SQL: the cell starts or ends with white space (by Python's ``str.isspace``)."""
-    codes = ", ".join(str(ord(c)) for c in WHITESPACE)
-    return f"(ord({column}) IN ({codes}) OR ord(right({column}, 1)) IN ({codes}))"
+    chars = "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE)
+    return f"regexp_matches({column}, '^[{chars}]|[{chars}]$')"
+
+
+def _edge_common_space(column: str) -> str:
+    """SQL: the cell starts or ends with a space, line feed or carriage return."""
+    return " OR ".join(f"{column} LIKE {p}" for p in (
+        "' %'", "'% '", "chr(10) || '%'", "'%' || chr(10)", "chr(13) || '%'", "'%' || chr(13)"))
 
 
 @dataclass
@@ -88,73 +94,82 @@ def read_csv_table(path: Path, encoding: str | None = None) -> CsvTable:
     delimiter = sniff_delimiter(first)
     ncols = len(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
     lines = record_lines(path)
+    rare = rare_spaces(path)
     con = duckdb.connect()
     try:
-        return _load(con, path, delimiter, ncols, lines)
+        return _load(con, path, delimiter, ncols, lines, rare)
     except BaseException:
         con.close()
         raise
 
 
-def _load(con, path: Path, delimiter: str, ncols: int, lines: np.ndarray) -> CsvTable:
+def _load(con, path: Path, delimiter: str, ncols: int, lines: np.ndarray,
+          rare: bool) -> CsvTable:
     names = [f"c{k}" for k in range(ncols)]
     spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     source = (f"read_csv(?, delim = ?, quote = '\"', escape = '\"', header = false, "
               f"auto_detect = false, columns = {spec}, max_line_size = 100000000)")
+    con.register("_lines", pa.table({"line": pa.array(lines, pa.int32())}))
     try:
-        con.execute(f"CREATE TABLE _file AS SELECT * FROM {source}", [str(path), delimiter])
+        con.execute(f"CREATE TABLE _file AS SELECT f.*, l.line FROM {source} f "
+                    "POSITIONAL JOIN _lines l", [str(path), delimiter])
     except duckdb.Error as exc:
         raise NotColumnar(f"DuckDB cannot read it ({type(exc).__name__})") from None
-    count = con.execute("SELECT count(*) FROM _file").fetchone()[0]
-    if count != len(lines) or count < 2:
-        raise NotColumnar("records and line breaks disagree")
-    header_cells = [c or "" for c in con.execute("SELECT * FROM _file LIMIT 1").fetchone()]
+    con.unregister("_lines")
+    header_cells = [c or "" for c in con.execute(
+        f"SELECT {', '.join(names)} FROM _file WHERE rowid = 0").fetchone()]
     headers = _headers(header_cells)
     if len(headers) != ncols or not header_cells[0].strip():
         raise NotColumnar("header with blank cells")
-    spaced = frozenset(_spaced_columns(con, names))
-    con.register("_lines", pa.table({"line": pa.array(lines, pa.int32())}))
-    totals = _total_rows(con, lines)
+    spaced, blank_rows = _check_cells(con, names, rare, len(lines))
     cells = {n: trimmed(n) if n in spaced else f"coalesce({n}, '')" for n in names}
     blank = " AND ".join(f"{cells[n]} = ''" for n in names)
+    totals = _total_rows(con)
     skip = f" AND line NOT IN ({', '.join(map(str, totals))})" if totals else ""
-    con.execute(f"""CREATE VIEW _data AS SELECT * FROM (
-                    SELECT f.rowid AS i, l.line, {', '.join(names)}
-                    FROM _file f POSITIONAL JOIN _lines l)
-                    WHERE i > 0 AND NOT ({blank}){skip}""")
-    rows = con.execute("SELECT count(*) FROM _data").fetchone()[0]
-    if not rows:
+    con.execute(f"""CREATE VIEW _data AS SELECT rowid AS i, line, {', '.join(names)}
+                    FROM _file WHERE rowid > 0 AND NOT ({blank}){skip}""")
+    rows = len(lines) - 1 - blank_rows - len(totals)
+    if rows <= 0:
         raise NotColumnar("no data rows")
     table = Table(str(path), headers, [], int(lines[0]), "utf-8", tuple(totals))
     return CsvTable(con, table, dict(zip(headers, names)), spaced, rows)
 
 
-def _spaced_columns(con, names: list[str]) -> list[str]:
-    """Columns with a cell to trim; refuse formulas and over-long fields (the row reader
-    reports them)."""
+def _check_cells(con, names: list[str], rare: bool, records: int) -> tuple[frozenset, int]:
+    """(columns with a cell to trim, blank rows), in one pass over the data rows. Refuse a
+    file whose records DuckDB counts otherwise, a formula or an over-long field: the row
+    reader reports them."""
     limit = csv.field_size_limit()
+    edge = _edge_space if rare else _edge_common_space
     checks = ", ".join(
-        f"bool_or({_edge_space(n)}), max(length({n})), "
-        f"count(*) FILTER (regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]') "
-        f"AND regexp_matches({n}, '[(|]'))" for n in names)
-    found = con.execute(f"SELECT {checks} FROM _file WHERE rowid > 0").fetchone()
-    spaced, longest, formulas = found[0::3], found[1::3], found[2::3]
+        f"max(strlen({n})), count(*) FILTER (CASE WHEN contains({n}, '(') OR contains({n}, '|') "
+        f"THEN regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]') ELSE false END), bool_or({edge(n)})"
+        for n in names)
+    blank = " AND ".join(f"(CASE WHEN {n} IS NULL OR {n} = '' THEN true WHEN ascii({n}) > 32 AND "
+                         f"ascii({n}) < 128 THEN false ELSE {trimmed(n)} = '' END)"
+                         for n in names)
+    found = con.execute(f"SELECT count(*) + 1, count(*) FILTER ({blank}), {checks} "
+                        "FROM _file WHERE rowid > 0").fetchone()
+    if found[0] != records or records < 2:
+        raise NotColumnar("records and line breaks disagree")
+    longest, formulas, spaced = found[2::3], found[3::3], found[4::3]
     if any((n or 0) > limit for n in longest):
         raise NotColumnar("an over-long field")
     if any(formulas):
-        where = " OR ".join(f"regexp_matches({n}, '[(|]')" for n in names)
-        for cells in con.execute(f"SELECT * FROM _file WHERE rowid > 0 AND ({where})").fetchall():
+        where = " OR ".join(f"regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]')" for n in names)
+        for cells in con.execute(f"SELECT {', '.join(names)} FROM _file "
+                                 f"WHERE rowid > 0 AND ({where})").fetchall():
             if any(c is not None and FORMULA.match(c.strip()) for c in cells):
                 raise NotColumnar("a formula")
-    return [n for n, s in zip(names, spaced) if s]
+    return frozenset(n for n, s in zip(names, spaced) if s), found[1]
 
 
-def _total_rows(con, lines: np.ndarray) -> list[int]:
+def _total_rows(con) -> list[int]:
     """Lines whose first cell is a total label (checked in Python, on a superset from SQL)."""
-    rows = con.execute("SELECT rowid, c0 FROM _file WHERE rowid > 0 AND "
+    rows = con.execute("SELECT line, c0 FROM _file WHERE rowid > 0 AND "
                        "(regexp_matches(c0, '^\\s*[tTgGsS]') OR "
                        "regexp_matches(c0, '[^\\x00-\\x7f]'))").fetchall()
-    return [int(lines[i]) for i, c0 in rows if is_total(c0)]
+    return [line for line, c0 in rows if is_total(c0)]
 
 
 def record_lines(path: Path) -> np.ndarray:
@@ -205,4 +220,22 @@ def _lone_return(buf: np.ndarray, returns: np.ndarray, f) -> bool:
         following = f.read(1)
         f.seek(here)
         return following != b"\n"
+    return False
+
+
+
+def rare_spaces(path: Path) -> bool:
+    """Whether the file has any white space but the space, line feed and carriage return:
+    a control character (tab, ...) or a non-ASCII space (U+00A0, U+2009, U+3000, ...)."""
+    with open(path, "rb") as f:
+        tail = b""
+        while block := f.read(CHUNK):
+            data = tail + block
+            buf = np.frombuffer(data, np.uint8)
+            if np.any((buf < 32) & (buf != 10) & (buf != 13)):
+                return True
+            leads = np.flatnonzero((buf == 0xC2) | ((buf >= 0xE1) & (buf <= 0xE3)))
+            if any(data[k:k + 3].decode("utf-8", "replace")[:1] in WHITESPACE for k in leads):
+                return True
+            tail = block[-2:]
     return False

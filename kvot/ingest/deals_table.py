@@ -22,8 +22,8 @@ import pyarrow as pa
 
 from kvot.config import Settings
 from kvot.ingest.columns import find_columns
-from kvot.ingest.amounts_table import (amount_sql, money, mrr_sql, python_mrr, quantized,
-                                       register, whole_months)
+from kvot.ingest.amounts_table import (PLAIN, amount_sql, money, mrr_sql, python_mrr,
+                                       quantized, register, style_separator, whole_months)
 from kvot.ingest.csv_table import CsvTable, NotColumnar, read_csv_table
 from kvot.ingest.dates import as_utc, column_is_serial, date_order, local_date, parse_date
 from kvot.ingest.deals import AMOUNT_FIELDS, DealColumns, _require_basis_column
@@ -60,15 +60,14 @@ def _read(csv: CsvTable, src: Source) -> ReadResult:
     cols = _choices(src, field)
     con = csv.con
     cells = ", ".join(f"{csv.cell(src.columns.header(f))} AS {f}" for f in FIELDS)
-    con.execute(f"CREATE TABLE _rows AS SELECT i, line, {cells}, "
+    con.execute(f"CREATE VIEW _rows AS SELECT i, line, {cells}, "
                 f"{csv.cell(src.columns.header(field))} AS amount_text FROM _data")
-    con.execute("DROP VIEW _data")
-    con.execute("DROP TABLE _file")
     _map_texts(con, src, cols)
     kind_notes = _kind_notes(con, src)
-    _parsed(con, src)
-    con.execute("DROP TABLE _rows")
     _deals_all(con, src)
+    con.execute("DROP VIEW _rows")
+    con.execute("DROP VIEW _data")
+    con.execute("DROP TABLE _file")
     table, dropped = _one_per_deal(con, cols.basis)
     if dropped:
         src.notes.append(f"{dropped} repeated identical row(s) dropped (one deal, one row)")
@@ -97,10 +96,10 @@ def _choices(src: Source, field: str) -> DealColumns:
 
 
 def distinct(con, expr: str, where: str = "true") -> list[str]:
-    """The distinct values of ``expr`` over ``_rows``, in order of first occurrence."""
+    """The distinct values of ``expr`` over ``_rows`` (the file-wide decisions made from them
+    do not depend on the order; when they fail the file is refused)."""
     return [v for (v,) in con.execute(
-        f"SELECT v FROM (SELECT {expr} AS v, min(i) AS i FROM _rows WHERE {where} GROUP BY 1) "
-        "ORDER BY i").fetchall()]
+        f"SELECT DISTINCT {expr} FROM _rows WHERE {where}").fetchall()]
 
 
 def _map_texts(con, src: Source, cols: DealColumns) -> None:
@@ -166,54 +165,56 @@ def _decide(values: list[str], decide):
         raise NotColumnar("a column's format is ambiguous") from None
 
 
-def _parsed(con, src: Source) -> None:
-    """``_parsed``: each row's values joined from the mapping tables; refuse any bad row."""
+# A deal with amount 0 (or blank) and neither billing period nor term: months 1, MRR 0.
+FREE = "(coalesce(ai, 0) = 0 AND coalesce(af, 0) = 0 AND billing_period = '' AND term_months = '')"
+
+
+def _problems(src: Source) -> str:
+    """SQL: the row has an error the row reader would report (bad texts were refused before)."""
+    problems = ["deal_id = ''", "(is_won AND close_date = '')", "(is_won AND ai IS NULL)",
+                f"(NOT {FREE} AND exact IS NULL)"]
+    if src.has("stage"):
+        problems.append("stage = ''")
+    if src.has("owner"):
+        problems.append("(is_won AND owner = '')")
+    if src.has("kind"):
+        problems += ["(kind_text <> '' AND kind IS NULL)", "(kind_text = '' AND is_won)"]
+    return " OR ".join(problems)
+
+
+def _deals_all(con, src: Source) -> None:
+    """``_deals_all``: every row's deal values, from the mapping tables; refuse a bad row."""
     style, whole, fraction = amount_sql(con, src.decimal, _decide)
-    src.style = style  # type: ignore[attr-defined]
     has = src.has
-    con.execute(f"""CREATE TABLE _parsed AS SELECT r.i, r.line, r.deal_id,
+    con.execute(f"""CREATE TEMP VIEW _parsed AS SELECT r.i, r.line, r.deal_id,
             nullif(r.name, '') AS name, r.owner, {"r.stage" if has("stage") else "'Won'"} AS stage,
             {"coalesce(s.won, false)" if has("stage") else "true"} AS is_won,
             r.kind AS kind_text, k.kind AS kind, coalesce(p.renewal, false) AS renewal,
             c.closed_at, c.close_on, r.close_date, cur.code AS currency,
             {whole} AS ai, {fraction} AS af, r.amount_text, r.billing_period, r.term_months,
             m.exact, m.months, m.whole
-        FROM _rows r LEFT JOIN _kinds k ON k.t = r.kind LEFT JOIN _pipes p ON p.t = r.pipeline
+        FROM (SELECT *, {PLAIN.format(sep=style_separator(style))} AS plain FROM _rows) r
+        LEFT JOIN _kinds k ON k.t = r.kind LEFT JOIN _pipes p ON p.t = r.pipeline
         LEFT JOIN _stages s ON s.t = r.stage LEFT JOIN _closes c ON c.t = r.close_date
         LEFT JOIN _currencies cur ON cur.t = r.currency
         LEFT JOIN _amounts a ON a.t = r.amount_text
         LEFT JOIN _months m ON m.period = r.billing_period AND m.term = r.term_months""")
-    problems = ["deal_id = ''", "(is_won AND close_date = '')", "(is_won AND ai IS NULL)",
-                f"(NOT {FREE} AND exact IS NULL)"]
-    if has("stage"):
-        problems.append("stage = ''")
-    if has("owner"):
-        problems.append("(is_won AND owner = '')")
-    if has("kind"):
-        problems += ["(kind_text <> '' AND kind IS NULL)", "(kind_text = '' AND is_won)"]
-    if con.execute(f"SELECT count(*) FROM _parsed WHERE {' OR '.join(problems)}").fetchone()[0]:
-        raise NotColumnar("bad rows")
-
-
-# A deal with amount 0 (or blank) and neither billing period nor term: months 1, MRR 0.
-FREE = "(coalesce(ai, 0) = 0 AND coalesce(af, 0) = 0 AND billing_period = '' AND term_months = '')"
-SQL_MRR = "(whole IS NOT NULL)"
-
-
-def _deals_all(con, src: Source) -> None:
-    """``_deals_all``: every row's deal values (MRR in integers, or from ``_mrr``)."""
-    python_mrr(con, src.style, f"NOT {FREE} AND NOT {SQL_MRR}")
+    python_mrr(con, style, "_rows r JOIN _months m ON m.period = r.billing_period AND "
+               "m.term = r.term_months WHERE m.whole IS NULL AND m.exact IS NOT NULL")
     kind = ("CASE WHEN renewal THEN 'renewal' ELSE coalesce(kind, 'other') END"
-            if src.has("kind") else "CASE WHEN renewal THEN 'renewal' ELSE 'new' END")
+            if has("kind") else "CASE WHEN renewal THEN 'renewal' ELSE 'new' END")
     mi, mf = mrr_sql("coalesce(ai, 0)", "coalesce(af, 0)", "whole")
     con.execute(f"""CREATE TABLE _deals_all AS SELECT i, line, deal_id, name, owner, stage,
             is_won, {kind} AS kind, closed_at, close_on, coalesce(ai, 0) AS ai,
             coalesce(af, 0) AS af, CASE WHEN {FREE} THEN '1' ELSE p.exact END AS months_exact,
             CASE WHEN {FREE} THEN CAST(1 AS DECIMAL(38,10)) ELSE p.months END AS months,
-            CASE WHEN {FREE} THEN 0 WHEN {SQL_MRR} THEN {mi} ELSE x.mi END AS mi,
-            CASE WHEN {FREE} THEN 0 WHEN {SQL_MRR} THEN {mf} ELSE x.mf END AS mf, currency
+            CASE WHEN {FREE} THEN 0 WHEN whole IS NOT NULL THEN {mi} ELSE x.mi END AS mi,
+            CASE WHEN {FREE} THEN 0 WHEN whole IS NOT NULL THEN {mf} ELSE x.mf END AS mf,
+            currency, {_problems(src)} AS bad
         FROM _parsed p LEFT JOIN _mrr x ON x.t = p.amount_text AND x.m = p.exact""")
-    con.execute("DROP TABLE _parsed")
+    con.execute("DROP VIEW _parsed")
+    if con.execute("SELECT bool_or(bad) FROM _deals_all").fetchone()[0]:
+        raise NotColumnar("bad rows")
 
 
 VALUES = ("deal_id", "name", "owner", "stage", "is_won", "kind", "closed_at", "close_on",
@@ -222,18 +223,23 @@ VALUES = ("deal_id", "name", "owner", "stage", "is_won", "kind", "closed_at", "c
 
 def _one_per_deal(con, basis: str) -> tuple[pa.Table, int]:
     """First row of each deal; identical repeats dropped; a conflicting repeat → refuse."""
-    con.execute(f"CREATE TABLE _deals AS SELECT min(i) AS i, min(line) AS line, "
-                f"{', '.join(VALUES)} FROM _deals_all GROUP BY ALL")
-    rows, deals = con.execute("SELECT count(*), count(DISTINCT deal_id) FROM _deals").fetchone()
-    if rows != deals:
-        raise NotColumnar("conflicting repeats")
-    read = con.execute("SELECT count(*) FROM _deals_all").fetchone()[0]
-    con.execute("DROP TABLE _deals_all")
+    con.execute("CREATE TABLE _repeated AS SELECT deal_id, min(i) AS first, count(*) AS n "
+                "FROM _deals_all GROUP BY deal_id HAVING count(*) > 1")
+    repeated, extra = con.execute("SELECT count(*), coalesce(sum(n - 1), 0) FROM _repeated"
+                                  ).fetchone()
+    if repeated:
+        versions = con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(VALUES)} FROM _deals_all "
+            "WHERE deal_id IN (SELECT deal_id FROM _repeated))").fetchone()[0]
+        if versions != repeated:
+            raise NotColumnar("conflicting repeats")
     table = con.execute(f"""SELECT deal_id, name, owner, stage, is_won, kind, closed_at,
             close_on, {money('ai', 'af', 'amount')}, '{basis}' AS amount_basis, months,
-            {money('mi', 'mf', 'mrr')}, currency, CAST(line AS INTEGER) AS line
-        FROM _deals ORDER BY i""").to_arrow_table()
-    return table, read - rows
+            {money('mi', 'mf', 'mrr')}, currency, line
+        FROM _deals_all d
+        WHERE NOT EXISTS (SELECT 1 FROM _repeated r WHERE r.deal_id = d.deal_id AND d.i > r.first)
+        ORDER BY i""").to_arrow_table()
+    return table, int(extra)
 
 
 def _kind_notes(con, src: Source) -> list[str]:
