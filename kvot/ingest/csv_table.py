@@ -93,8 +93,7 @@ def read_csv_table(path: Path, encoding: str | None = None) -> CsvTable:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = sniff_delimiter(first)
     ncols = len(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
-    lines = record_lines(path)
-    rare = rare_spaces(path)
+    lines, rare = scan(path)
     con = duckdb.connect()
     try:
         return _load(con, path, delimiter, ncols, lines, rare)
@@ -172,22 +171,33 @@ def _total_rows(con) -> list[int]:
     return [line for line, c0 in rows if is_total(c0)]
 
 
-def record_lines(path: Path) -> np.ndarray:
-    """The physical line on which each non-empty CSV record starts (1 = the first line).
+RARE_BYTES = [ord(c) for c in WHITESPACE if ord(c) < 128 and c not in " \n\r"]
+# UTF-8 of the non-ASCII spaces, by lead byte: the allowed second and third bytes
+RARE_SEQUENCES = {0xC2: [(0x85, None), (0xA0, None)], 0xE1: [(0x9A, (0x80,))],
+                  0xE2: [(0x80, tuple(range(0x80, 0x8B)) + (0xA8, 0xA9, 0xAF)), (0x81, (0x9F,))],
+                  0xE3: [(0x80, (0x80,))]}
+assert {c.encode()[0] for c in WHITESPACE if ord(c) >= 128} == set(RARE_SEQUENCES)
 
-    A line break ends a record when an even number of quote characters came before it.
-    """
+
+def scan(path: Path) -> tuple[np.ndarray, bool]:
+    """(the physical line on which each non-empty record starts, whether the file has white
+    space that is not a space or line break). A line break ends a record when an even
+    number of quote characters came before it."""
     starts: list[np.ndarray] = []
     quotes = lines_before = offset = 0
     record_byte, record_line, last_byte = 0, 1, -1  # where the current record starts
+    rare, tail = False, b""
     with open(path, "rb") as f:
         while block := f.read(CHUNK):
             buf = np.frombuffer(block, np.uint8)
+            rare = rare or _rare_spaces(buf, tail)
+            tail = block[-2:]
             breaks = np.flatnonzero(buf == 10)
             returns = np.flatnonzero(buf == 13)
             if len(returns) and _lone_return(buf, returns, f):
                 raise NotColumnar("carriage returns without line feeds")
-            parity = (quotes + np.searchsorted(np.flatnonzero(buf == 34), breaks)) & 1
+            quote_at = np.flatnonzero(buf == 34)
+            parity = (quotes + np.searchsorted(quote_at, breaks)) & 1
             ending = np.flatnonzero(parity == 0)
             if len(ending):
                 ends = breaks[ending]
@@ -200,13 +210,41 @@ def record_lines(path: Path) -> np.ndarray:
                 first[one] = np.where(begin[one] >= 0, buf[np.maximum(begin[one], 0)], last_byte)
                 starts.append(begin_line[(length > 0) & ~(one & (first == 13))])
                 record_byte, record_line = offset + int(ends[-1]) + 1, int(end_line[-1]) + 1
-            quotes += int(np.count_nonzero(buf == 34))
+            quotes += len(quote_at)
             lines_before += len(breaks)
             offset += len(block)
             last_byte = int(buf[-1])
     if offset > record_byte:  # a last record without a line break
         starts.append(np.array([record_line]))
-    return np.concatenate(starts).astype(np.int32) if starts else np.array([], np.int32)
+    lines = np.concatenate(starts).astype(np.int32) if starts else np.array([], np.int32)
+    return lines, rare
+
+
+def record_lines(path: Path) -> np.ndarray:
+    return scan(path)[0]
+
+
+def _rare_spaces(buf: np.ndarray, tail: bytes) -> bool:
+    """Whether the block (after ``tail``, the previous block's last bytes) has a white space
+    other than space, line feed or carriage return."""
+    low = buf < 32
+    if np.any(low) and np.isin(buf[low], RARE_BYTES).any():
+        return True
+    if any(c in WHITESPACE for c in (tail + buf[:2].tobytes()).decode("utf-8", "ignore")):
+        return True
+    high = np.flatnonzero(buf >= 0xC2)
+    if not len(high):
+        return False
+    padded = np.concatenate((buf, np.zeros(2, np.uint8)))
+    for lead, sequences in RARE_SEQUENCES.items():
+        at = high[buf[high] == lead]
+        for second, thirds in sequences:
+            hit = padded[at + 1] == second
+            if thirds is not None:
+                hit &= np.isin(padded[at + 2], thirds)
+            if hit.any():
+                return True
+    return False
 
 
 def _lone_return(buf: np.ndarray, returns: np.ndarray, f) -> bool:
@@ -220,22 +258,4 @@ def _lone_return(buf: np.ndarray, returns: np.ndarray, f) -> bool:
         following = f.read(1)
         f.seek(here)
         return following != b"\n"
-    return False
-
-
-
-def rare_spaces(path: Path) -> bool:
-    """Whether the file has any white space but the space, line feed and carriage return:
-    a control character (tab, ...) or a non-ASCII space (U+00A0, U+2009, U+3000, ...)."""
-    with open(path, "rb") as f:
-        tail = b""
-        while block := f.read(CHUNK):
-            data = tail + block
-            buf = np.frombuffer(data, np.uint8)
-            if np.any((buf < 32) & (buf != 10) & (buf != 13)):
-                return True
-            leads = np.flatnonzero((buf == 0xC2) | ((buf >= 0xE1) & (buf <= 0xE3)))
-            if any(data[k:k + 3].decode("utf-8", "replace")[:1] in WHITESPACE for k in leads):
-                return True
-            tail = block[-2:]
     return False
