@@ -102,29 +102,50 @@ def distinct(con, expr: str, where: str = "true") -> list[str]:
         f"SELECT DISTINCT {expr} FROM _rows WHERE {where}").fetchall()]
 
 
+def _distinct_sets(con, sets: tuple[str, ...]) -> dict[str, list]:
+    """The distinct values of each set of columns of ``_rows``, in one scan."""
+    columns = [c.strip() for group in sets for c in group.split(",")]
+    flags = ", ".join(f"grouping({c})" for c in columns)
+    rows = con.execute(f"SELECT {', '.join(columns)}, {flags} FROM _rows "
+                       f"GROUP BY GROUPING SETS ({', '.join(f'({g})' for g in sets)})").fetchall()
+    out: dict[str, list] = {g: [] for g in sets}
+    for row in rows:
+        values, grouped = row[:len(columns)], row[len(columns):]
+        at = 0
+        for group in sets:
+            width = len(group.split(","))
+            if not any(grouped[at:at + width]):
+                part = values[at:at + width]
+                out[group].append(part[0] if width == 1 else tuple(part))
+            at += width
+    return out
+
+
 def _map_texts(con, src: Source, cols: DealColumns) -> None:
     """Mapping tables text → parsed value for the low-cardinality columns; a bad value → refuse."""
     profile = src.profile
-    kinds = distinct(con, "kind")
+    found = _distinct_sets(con, ("kind", "pipeline", "stage", "currency", "close_date",
+                                 "billing_period, term_months"))
+    kinds = found["kind"]
     register(con, "_kinds", {"t": (pa.string(), kinds),
                               "kind": (pa.string(), [profile.deal_kind(k) if k else None
                                                      for k in kinds])})
     word = profile.renewal_pipeline_word
-    pipes = distinct(con, "pipeline")
+    pipes = found["pipeline"]
     register(con, "_pipes", {"t": (pa.string(), pipes),
                               "renewal": (pa.bool_(), [bool(word) and word in p.casefold()
                                                        for p in pipes])})
-    stages = distinct(con, "stage")
+    stages = found["stage"]
     register(con, "_stages", {"t": (pa.string(), stages),
                                "won": (pa.bool_(), [s.casefold() in cols.won_stages
                                                     for s in stages])})
-    currencies = distinct(con, "currency")
+    currencies = found["currency"]
     codes = [c.upper() or cols.currency for c in currencies]
     if any(len(c) != 3 or not c.isalpha() for c in codes):
         raise NotColumnar("a bad currency")
     register(con, "_currencies", {"t": (pa.string(), currencies), "code": (pa.string(), codes)})
-    _close_dates(con, src)
-    pairs = con.execute("SELECT DISTINCT billing_period, term_months FROM _rows").fetchall()
+    _close_dates(con, src, [d for d in found["close_date"] if d])
+    pairs = found["billing_period, term_months"]
     months = {}
     for period, term in pairs:
         try:
@@ -140,8 +161,7 @@ def _map_texts(con, src: Source, cols: DealColumns) -> None:
     })
 
 
-def _close_dates(con, src: Source) -> None:
-    values = distinct(con, "close_date", "close_date <> ''")
+def _close_dates(con, src: Source, values: list[str]) -> None:
     serial = column_is_serial(values)
     order = src.date_format or _decide(values, date_order)
     tz = "UTC" if src.profile.naive_utc else src.settings.timezone
