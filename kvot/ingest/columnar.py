@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 from kvot.config import Settings
 from kvot.errors import KvotError
 from kvot.ingest.csv_table import NotColumnar
@@ -61,4 +64,6 @@ def try_columnar(kind: str, path: Path, settings: Settings,
         return None, str(exc)
     except KvotError:  # a missing column, a bad mapping: the row reader says it, in full
         return None, "rejected"
+    except (duckdb.Error, pa.ArrowException, OverflowError) as exc:  # a value out of range
+        return None, f"not readable column-wise ({type(exc).__name__})"
     return result, None

@@ -220,10 +220,6 @@ def scan(path: Path) -> tuple[np.ndarray, bool]:
     return lines, rare
 
 
-def record_lines(path: Path) -> np.ndarray:
-    return scan(path)[0]
-
-
 def _rare_spaces(buf: np.ndarray, tail: bytes) -> bool:
     """Whether the block (after ``tail``, the previous block's last bytes) has a white space
     other than space, line feed or carriage return."""

@@ -6,8 +6,9 @@ few distinct values: each is parsed once, in Python, by the same functions the r
 uses, and the results are joined back in DuckDB. Amounts are many: the column's decimal style
 is decided by ``parse.decimal_style`` over one value of each shape (digits 1–9 alike), plain
 numbers (``-12000.50`` in a decimal-point column, ``-12000,50`` in a decimal-comma one, at most
-15 digits before the separator and 10 after) are read by DuckDB as integers of 1e-10, and every
-other amount goes through ``parse.parse_amount``. MRR = amount ÷ months, half-even to 10
+15 digits before the separator and 10 after) are split by DuckDB into whole units and 1e-10
+units (``kvot.ingest.amounts_table``), and every other amount goes through
+``parse.parse_amount``. MRR = amount ÷ months, half-even to 10
 places, in integers when the months are a whole number up to 999 (then it equals
 ``mrr.monthly_amount`` exactly, see ``mrr_sql``), else by ``monthly_amount`` per distinct pair.
 
