@@ -55,7 +55,7 @@ def amount_sql(con, style: str | None, decide) -> tuple[str, str, str]:
     others = [t for (t,) in con.execute(
         f"SELECT DISTINCT amount_text FROM _rows WHERE amount_text <> '' AND NOT {plain}"
     ).fetchall()]
-    parts = [_parsed_amount(t, style) for t in others]
+    parts = [_parsed_amount(t, style) for t in others]  # (None, None): a bad amount
     register(con, "_amounts", {"t": (pa.string(), others),
                                "ai": (pa.int64(), [p[0] for p in parts]),
                                "af": (pa.int64(), [p[1] for p in parts])})
@@ -85,11 +85,11 @@ def _shapes(con) -> list[str]:
         """).fetchall()]
 
 
-def _parsed_amount(text: str, style: str) -> tuple[int, int]:
+def _parsed_amount(text: str, style: str) -> tuple[int | None, int | None]:
     try:
         value = parse_amount(text, style)
     except ValueError:
-        raise NotColumnar("a bad amount") from None
+        return None, None
     if value.as_tuple().exponent < -10 or abs(value) >= MAX_WHOLE:
         raise NotColumnar("an amount of 1e15 or more, or with more than 10 decimals")
     return split(value)

@@ -5,7 +5,9 @@ to a whole CSV at once; it gives the same records as a table, or refuses. ``try_
 returns its result, or None and the reason it was not used; the caller then reads the file
 row by row (``kvot.ingest.read_records``), which also lists every bad row. Not columnar:
 kinds other than deals, XLSX files, the subscription (``stripe``) profile, minor units, line
-items, and any file whose rows are not all good (see ``kvot.ingest.csv_table``).
+items, ``on_error = "skip"`` with bad rows, and files the DuckDB reader does not read exactly
+as the row reader does (see ``kvot.ingest.csv_table``). Bad rows found column-wise are listed
+by the row rules run on those rows alone (``deals_table._reject_bad_rows``).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from kvot.config import Settings
-from kvot.errors import KvotError
+from kvot.errors import ImportRejected, KvotError
 from kvot.ingest.csv_table import NotColumnar
 from kvot.ingest.parse import DECIMAL_STYLES
 from kvot.ingest.dates import normalize_date_format
@@ -48,11 +50,15 @@ def refusal(kind: str, path: Path, settings: Settings, sheet: str | None = None)
 
 def try_columnar(kind: str, path: Path, settings: Settings,
                  sheet: str | None = None) -> tuple[ReadResult | None, str | None]:
-    """(the columnar result, None), or (None, why the row reader must read the file)."""
+    """(the columnar result, None), or (None, why the row reader must read the file).
+
+    Raises ImportRejected with the row reader's errors when rows are bad (the errors come
+    from the row rules run on the bad rows alone; with ``on_error = "skip"`` the row reader
+    reads the whole file)."""
     why = refusal(kind, path, settings, sheet)
     if why is not None:
         return None, why
-    from kvot.ingest.deals_table import read_deals_table
+    from kvot.ingest.deals_table import Rejected, read_deals_table
 
     try:
         result = read_deals_table(
@@ -62,6 +68,8 @@ def try_columnar(kind: str, path: Path, settings: Settings,
             encoding=getattr(settings, "encoding", None))
     except NotColumnar as exc:
         return None, str(exc)
+    except Rejected as exc:  # bad rows, listed by the row rules: the file is rejected
+        raise ImportRejected(exc.errors) from None
     except KvotError:  # a missing column, a bad mapping: the row reader says it, in full
         return None, "rejected"
     except (duckdb.Error, pa.ArrowException, OverflowError) as exc:  # a value out of range

@@ -63,6 +63,12 @@ def read_deals(path: Path, settings: Settings, *, sheet: str | None = None,
                                   date_format=date_format, encoding=encoding)
     src = open_source(path, settings, "deals", ("deal_id", "close_date"), sheet=sheet,
                       decimal=decimal, date_format=date_format, encoding=encoding)
+    return deals_from_source(src)
+
+
+def deals_from_source(src: Source) -> ReadResult[DealRecord]:
+    """The deals of an opened file (``kvot.ingest.deals_table`` also passes some of a file's
+    rows, with the file-wide choices made)."""
     cols = _deal_columns(src)
     records = [r for row in src.rows if (r := _deal(src, cols, row)) is not None]
     records = one_per_deal(src, records)

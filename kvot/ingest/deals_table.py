@@ -12,25 +12,30 @@ units (``kvot.ingest.amounts_table``), and every other amount goes through
 places, in integers when the months are a whole number up to 999 (then it equals
 ``mrr.monthly_amount`` exactly, see ``mrr_sql``), else by ``monthly_amount`` per distinct pair.
 
-Anything this reader does not do the same way raises ``NotColumnar``; so does any bad row or
-conflicting repeat, and the row reader then lists the problems.
+Anything this reader does not do the same way raises ``NotColumnar`` (the row reader reads the
+file). Bad rows and conflicting repeats are found here; the row rules (``deals.deals_from_source``)
+then run on those rows alone, with this file's decisions, and give the errors (``Rejected``).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
 
 from kvot.config import Settings
+from kvot.errors import ImportRejected
 from kvot.ingest.columns import find_columns
 from kvot.ingest.amounts_table import (PLAIN, amount_sql, money, mrr_sql, python_mrr,
                                        quantized, register, style_separator, whole_months)
 from kvot.ingest.csv_table import CsvTable, NotColumnar, read_csv_table
 from kvot.ingest.dates import as_utc, column_is_serial, date_order, local_date, parse_date
-from kvot.ingest.deals import AMOUNT_FIELDS, DealColumns, _require_basis_column
+from kvot.ingest.deals import (AMOUNT_FIELDS, DealColumns, _require_basis_column,
+                               deals_from_source)
 from kvot.ingest.kind_conflicts import EXAMPLE_LINES, NAME_KINDS, note
 from kvot.ingest.mrr import months_for
 from kvot.ingest.profiles import Profile
+from kvot.ingest.readers import Row
 from kvot.ingest.records import ReadResult
 from kvot.ingest.source import Source
 
@@ -63,9 +68,10 @@ def _read(csv: CsvTable, src: Source) -> ReadResult:
     cells = ", ".join(f"{csv.cell(src.columns.header(f))} AS {f}" for f in FIELDS)
     con.execute(f"CREATE VIEW _rows AS SELECT i, line, {cells}, "
                 f"{csv.cell(src.columns.header(field))} AS amount_text FROM _data")
-    _map_texts(con, src, cols)
+    choices = _map_texts(con, src, cols)
     kind_notes = _kind_notes(con, src)
-    _deals_all(con, src)
+    choices["decimal"] = _deals_all(con, src)
+    _reject_bad_rows(csv, src, choices)
     con.execute("DROP VIEW _rows")
     con.execute("DROP VIEW _data")
     con.execute("DROP TABLE _file")
@@ -122,7 +128,7 @@ def _distinct_sets(con, sets: tuple[str, ...]) -> dict[str, list]:
     return out
 
 
-def _map_texts(con, src: Source, cols: DealColumns) -> None:
+def _map_texts(con, src: Source, cols: DealColumns) -> dict:
     """Mapping tables text → parsed value for the low-cardinality columns; a bad value → refuse."""
     profile = src.profile
     found = _distinct_sets(con, ("kind", "pipeline", "stage", "currency", "close_date",
@@ -142,10 +148,9 @@ def _map_texts(con, src: Source, cols: DealColumns) -> None:
                                                     for s in stages])})
     currencies = found["currency"]
     codes = [c.upper() or cols.currency for c in currencies]
-    if any(len(c) != 3 or not c.isalpha() for c in codes):
-        raise NotColumnar("a bad currency")
+    codes = [c if len(c) == 3 and c.isalpha() else None for c in codes]
     register(con, "_currencies", {"t": (pa.string(), currencies), "code": (pa.string(), codes)})
-    _close_dates(con, src, [d for d in found["close_date"] if d])
+    choices = _close_dates(con, src, [d for d in found["close_date"] if d])
     pairs = found["billing_period, term_months"]
     months = {}
     for period, term in pairs:
@@ -156,13 +161,15 @@ def _map_texts(con, src: Source, cols: DealColumns) -> None:
     register(con, "_months", {
         "period": (pa.string(), [p for p, _ in months]),
         "term": (pa.string(), [t for _, t in months]),
-        "exact": (pa.string(), [None if m is None else str(m) for m in months.values()]),
+        "exact": (pa.string(), [None if m is None else str(m.normalize()) for m in months.values()]),
         "months": (MONEY, [None if m is None else quantized(m) for m in months.values()]),
         "whole": (pa.int64(), [whole_months(m) for m in months.values()]),
     })
+    return choices
 
 
-def _close_dates(con, src: Source, values: list[str]) -> None:
+def _close_dates(con, src: Source, values: list[str]) -> dict:
+    """``_closes(t, closed_at, close_on)``, close_on NULL for a bad date; the choices made."""
     serial = column_is_serial(values)
     order = src.date_format or _decide(values, date_order)
     tz = "UTC" if src.profile.naive_utc else src.settings.timezone
@@ -171,12 +178,15 @@ def _close_dates(con, src: Source, values: list[str]) -> None:
         try:
             value = parse_date(text, order, tz, serial)
         except ValueError:
-            raise NotColumnar("a bad close date") from None
+            closed_at.append(None)
+            close_on.append(None)
+            continue
         closed_at.append(as_utc(value).replace(tzinfo=None) if hasattr(value, "hour") else None)
         close_on.append(local_date(value, src.settings.timezone))
     register(con, "_closes", {"t": (pa.string(), values),
                                "closed_at": (pa.timestamp("us"), closed_at),
                                "close_on": (pa.date32(), close_on)})
+    return {"date_format": order, "serial": serial}
 
 
 def _decide(values: list[str], decide):
@@ -191,9 +201,10 @@ FREE = "(coalesce(ai, 0) = 0 AND coalesce(af, 0) = 0 AND billing_period = '' AND
 
 
 def _problems(src: Source) -> str:
-    """SQL: the row has an error the row reader would report (bad texts were refused before)."""
-    problems = ["deal_id = ''", "(is_won AND close_date = '')", "(is_won AND ai IS NULL)",
-                f"(NOT {FREE} AND exact IS NULL)"]
+    """SQL: the row has an error the row reader would report."""
+    problems = ["deal_id = ''", "(is_won AND close_date = '')", "(is_won AND amount_text = '')",
+                f"(NOT {FREE} AND exact IS NULL)", "(close_date <> '' AND close_on IS NULL)",
+                "(amount_text <> '' AND ai IS NULL)", "currency IS NULL"]
     if src.has("stage"):
         problems.append("stage = ''")
     if src.has("owner"):
@@ -203,8 +214,9 @@ def _problems(src: Source) -> str:
     return " OR ".join(problems)
 
 
-def _deals_all(con, src: Source) -> None:
-    """``_deals_all``: every row's deal values, from the mapping tables; refuse a bad row."""
+def _deals_all(con, src: Source) -> str:
+    """``_deals_all``: every row's deal values, from the mapping tables, and whether the row
+    is bad; returns the amount column's decimal style."""
     style, whole, fraction = amount_sql(con, src.decimal, _decide)
     has = src.has
     con.execute(f"""CREATE TEMP VIEW _parsed AS SELECT r.i, r.line, r.deal_id,
@@ -234,8 +246,41 @@ def _deals_all(con, src: Source) -> None:
             currency, {_problems(src)} AS bad
         FROM _parsed p LEFT JOIN _mrr x ON x.t = p.amount_text AND x.m = p.exact""")
     con.execute("DROP VIEW _parsed")
-    if con.execute("SELECT bool_or(bad) FROM _deals_all").fetchone()[0]:
-        raise NotColumnar("bad rows")
+    return style
+
+
+def _reject_bad_rows(csv: CsvTable, src: Source, choices: dict) -> None:
+    """Raise ``Rejected`` with the row reader's errors when a row is bad or a deal repeats
+    with other values: the row rules run on those rows alone, with the file-wide choices."""
+    con = csv.con
+    con.execute("CREATE TABLE _repeated AS SELECT deal_id, min(i) AS first, count(*) AS n "
+                "FROM _deals_all WHERE NOT bad GROUP BY deal_id HAVING count(*) > 1")
+    con.execute(f"""CREATE TABLE _conflicts AS SELECT deal_id FROM (
+            SELECT DISTINCT {', '.join(VALUES)} FROM _deals_all
+            WHERE NOT bad AND deal_id IN (SELECT deal_id FROM _repeated))
+        GROUP BY deal_id HAVING count(*) > 1""")
+    involved = ("SELECT i FROM _deals_all WHERE bad OR deal_id IN "
+                "(SELECT deal_id FROM _conflicts)")
+    if not con.execute(f"SELECT count(*) FROM ({involved})").fetchone()[0]:
+        return
+    if src.settings.on_error == "skip":
+        raise NotColumnar("bad rows, set aside")
+    headers = csv.table.headers
+    cells = ", ".join(csv.cell(h) for h in headers)
+    rows = [Row(line, dict(zip(headers, values))) for line, *values in con.execute(
+        f"SELECT line, {cells} FROM _data WHERE i IN ({involved}) ORDER BY i").fetchall()]
+    table = replace(csv.table, rows=rows)
+    subset = Source(table, src.columns, src.settings, src.profile, choices["decimal"],
+                    choices["date_format"], serial={"close_date": choices["serial"]})
+    try:
+        deals_from_source(subset)
+    except ImportRejected as exc:
+        raise Rejected(exc.errors) from None
+    raise NotColumnar("bad rows the row rules do not confirm")
+
+
+class Rejected(ImportRejected):
+    """The file's bad rows, as the row reader lists them."""
 
 
 VALUES = ("deal_id", "name", "owner", "stage", "is_won", "kind", "closed_at", "close_on",
@@ -243,17 +288,9 @@ VALUES = ("deal_id", "name", "owner", "stage", "is_won", "kind", "closed_at", "c
 
 
 def _one_per_deal(con, basis: str) -> tuple[pa.Table, int]:
-    """First row of each deal; identical repeats dropped; a conflicting repeat → refuse."""
-    con.execute("CREATE TABLE _repeated AS SELECT deal_id, min(i) AS first, count(*) AS n "
-                "FROM _deals_all GROUP BY deal_id HAVING count(*) > 1")
+    """The first row of each deal (identical repeats dropped) and how many were dropped."""
     repeated, extra = con.execute("SELECT count(*), coalesce(sum(n - 1), 0) FROM _repeated"
                                   ).fetchone()
-    if repeated:
-        versions = con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(VALUES)} FROM _deals_all "
-            "WHERE deal_id IN (SELECT deal_id FROM _repeated))").fetchone()[0]
-        if versions != repeated:
-            raise NotColumnar("conflicting repeats")
     table = con.execute(f"""SELECT deal_id, name, owner, stage, is_won, kind, closed_at,
             close_on, {money('ai', 'af', 'amount')}, '{basis}' AS amount_basis, months,
             {money('mi', 'mf', 'mrr')}, currency, line

@@ -19,6 +19,7 @@ import pytest
 from kvot.config import Settings, from_mapping
 from kvot.errors import ImportRejected, KvotError
 from kvot.ingest.amounts_table import mrr_sql, split
+from kvot.ingest import read_deals
 from kvot.ingest.columnar import try_columnar
 from kvot.ingest.mrr import monthly_amount
 from kvot.ingest.parse import parse_amount
@@ -69,7 +70,10 @@ def test_columnar_import_equals_row_import(case, tmp_path, monkeypatch):
     by_rows = _import(path, settings, tmp_path / "rows.duckdb", columnar=False)
     by_columns = _import(path, settings, tmp_path / "columns.duckdb", columnar=True)
     assert by_columns == by_rows
-    if try_columnar("deals", path, settings)[0] is not None:
+    try:
+        if try_columnar("deals", path, settings)[0] is not None:
+            COLUMNAR_USED.append(path.name)
+    except ImportRejected:  # bad rows found column-wise, listed by the row rules
         COLUMNAR_USED.append(path.name)
 
 
@@ -96,9 +100,8 @@ GOOD = "deal_id,owner,stage,close_date,amount,kind\nD1,Ann,Won,2024-03-01,1200,n
     ("deals", GOOD, {"minor_units": True}, "deals.csv", "amounts in minor units"),
     ("deals", GOOD.replace("kind\n", "kind,line_id\n").replace("new\n", "new,1\n"), {},
      "deals.csv", "line items"),
-    ("deals", GOOD.replace("Won,", ",", 1).replace("Won,2024", ",2024"), {}, "deals.csv",
-     "bad rows"),
-    ("deals", GOOD + "D1,Ann,Won,2024-03-01,1300,new\n", {}, "deals.csv", "conflicting repeats"),
+    ("deals", GOOD.replace("Won,", ",", 1), {"on_error": "skip"}, "deals.csv",
+     "bad rows, set aside"),
     ("deals", GOOD.replace("Ann", "=HYPERLINK(\"x\")"), {}, "deals.csv", "a formula"),
     ("deals", GOOD.replace("1200", "\"1,200\""), {}, "deals.csv", "a column's format is ambiguous"),
     ("deals", GOOD + "D2,Ann,Won,2024-03-01\n", {}, "deals.csv",
@@ -110,6 +113,19 @@ def test_the_row_reader_takes_what_the_columnar_reader_refuses(tmp_path, kind, t
                                                                name, reason):
     path = _csv(tmp_path, text, name)
     assert try_columnar(kind, path, from_mapping(settings)) == (None, reason)
+
+
+def test_bad_rows_found_column_wise_are_listed_by_the_row_rules(tmp_path):
+    text = GOOD + ("D2,Bo,Won,2024-02-30,5,new\nD3,,Won,2024-03-01,x,new\n"
+                   "D1,Ann,Won,2024-03-01,1300,new\n")
+    path = _csv(tmp_path, text)
+    with pytest.raises(ImportRejected) as columnar:
+        try_columnar("deals", path, Settings())
+    with pytest.raises(ImportRejected) as rows:
+        read_deals(path, Settings())
+    assert columnar.value.errors == rows.value.errors
+    assert [(e.line, e.column) for e in rows.value.errors] == [
+        (2, "amount"), (3, "close_date"), (4, "amount"), (4, "owner"), (5, "amount")]
 
 
 def test_quoted_newlines_blank_and_total_rows_are_read_column_wise(tmp_path):
