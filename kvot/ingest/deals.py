@@ -84,6 +84,12 @@ def note_minor_units(src: Source) -> None:
 
 
 def _deal_columns(src: Source) -> DealColumns:
+    field, basis, won, currency = deal_choices(src)
+    return DealColumns(field, basis, src.amounts(field), src.dates("close_date"), won, currency)
+
+
+def deal_choices(src: Source) -> tuple[str, str, set[str], str]:
+    """(amount column, amount basis, won stages casefolded, default currency), with notes."""
     field = next((f for f in AMOUNT_FIELDS if src.has(f)), None)
     if field is None:
         raise ImportRejected([missing_column(src.table, "deals", src.profile, "amount")])
@@ -100,8 +106,7 @@ def _deal_columns(src: Source) -> DealColumns:
         src.notes.append(f"no currency column: every deal in {currency} ({which})")
     if not src.has("owner"):
         src.notes.append("no owner column: deals have no owner; import credits to credit reps")
-    return DealColumns(field, basis, src.amounts(field), src.dates("close_date"),
-                       {s.casefold() for s in won}, currency)
+    return field, basis, {s.casefold() for s in won}, currency
 
 
 def _require_basis_column(src: Source, basis: str) -> None:

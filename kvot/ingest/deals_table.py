@@ -30,8 +30,7 @@ from kvot.ingest.amounts_table import (PLAIN, amount_sql, money, mrr_sql, python
                                        quantized, register, style_separator, whole_months)
 from kvot.ingest.csv_table import CsvTable, NotColumnar, read_csv_table
 from kvot.ingest.dates import as_utc, column_is_serial, date_order, local_date, parse_date
-from kvot.ingest.deals import (AMOUNT_FIELDS, DealColumns, _require_basis_column,
-                               deals_from_source)
+from kvot.ingest.deals import DealColumns, deal_choices, deals_from_source
 from kvot.ingest.kind_conflicts import EXAMPLE_LINES, NAME_KINDS, note
 from kvot.ingest.mrr import months_for
 from kvot.ingest.profiles import Profile
@@ -60,10 +59,8 @@ def read_deals_table(path: Path, settings: Settings, profile: Profile, *, decima
 
 
 def _read(csv: CsvTable, src: Source) -> ReadResult:
-    field = next((f for f in AMOUNT_FIELDS if src.has(f)), None)
-    if field is None:
-        raise NotColumnar("no amount column")
-    cols = _choices(src, field)
+    field, basis, won, currency = deal_choices(src)
+    cols = DealColumns(field, basis, {}, {}, won, currency)
     con = csv.con
     cells = ", ".join(f"{csv.cell(src.columns.header(f))} AS {f}" for f in FIELDS)
     con.execute(f"CREATE VIEW _rows AS SELECT i, line, {cells}, "
@@ -82,24 +79,6 @@ def _read(csv: CsvTable, src: Source) -> ReadResult:
         src.notes.append("no kind column: every deal is new business")
     src.notes.extend(kind_notes)
     return src.finish(table, csv.rows)
-
-
-def _choices(src: Source, field: str) -> DealColumns:
-    """The file-wide choices and their notes, as ``deals._deal_columns`` makes them."""
-    basis = AMOUNT_FIELDS[field] or src.settings.amount
-    _require_basis_column(src, basis)
-    if field != "amount":
-        src.notes.append(f"amount from column {src.columns.header(field)!r}, read as {basis}")
-    won = src.settings.won_stages or src.profile.won_stages
-    if not src.has("stage"):
-        src.notes.append("no stage column: every deal is read as won")
-    currency = src.settings.currency or src.settings.reporting_currency
-    if not src.has("currency"):
-        which = "settings.currency" if src.settings.currency else "settings.reporting_currency"
-        src.notes.append(f"no currency column: every deal in {currency} ({which})")
-    if not src.has("owner"):
-        src.notes.append("no owner column: deals have no owner; import credits to credit reps")
-    return DealColumns(field, basis, {}, {}, {s.casefold() for s in won}, currency)
 
 
 def distinct(con, expr: str, where: str = "true") -> list[str]:
