@@ -42,6 +42,7 @@ class Source:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     serial: dict[str, bool] = field(default_factory=dict)  # column -> Excel serial days (decided)
+    share_style: str | None = None  # credits: percent | fraction, when decided already
 
     @property
     def file(self) -> str:

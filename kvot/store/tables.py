@@ -59,14 +59,36 @@ def write_deal_table(ws, table: pa.Table, roster: Roster, import_id: int, file: 
     Owners resolve through the roster once per distinct owner, in order of first appearance
     (so new reps are added in the order ``write_deals`` adds them).
     """
-    owners = table.column("owner").combine_chunks()
-    distinct = pc.unique(owners)
-    ids = pa.array([roster.rep_id(o) if o else None for o in distinct.to_pylist()], pa.string())
-    owner_id = pc.take(ids, pc.index_in(owners, value_set=distinct))
+    table = _resolve_reps(table, "owner", "owner_id", roster)
     _add_new_reps(ws, roster, import_id)
-    at = table.schema.get_field_index("owner")
-    table = table.set_column(at, "owner_id", owner_id)
     return replace_groups(ws, "deals", table, ["deal_id"], import_id)
+
+
+def write_credit_table(ws, table: pa.Table, roster: Roster, import_id: int, file: str) -> int:
+    """``write_credits`` for credits read column-wise: an Arrow table with the ``rep`` text."""
+    ws.load_temp("_kvot_credits_in", table)
+    try:
+        missing = ws.execute("SELECT line, deal_id FROM _kvot_credits_in WHERE deal_id NOT IN "
+                             "(SELECT deal_id FROM deals) ORDER BY line")
+    finally:
+        ws.drop_temp("_kvot_credits_in")
+    if missing:
+        raise ImportRejected([RowError(file, line, "deal_id", deal_id,
+                                       "is not a deal in the workspace", "import the deals first")
+                              for line, deal_id in missing])
+    table = _resolve_reps(table, "rep", "rep_id", roster)
+    _add_new_reps(ws, roster, import_id)
+    return replace_groups(ws, "credits", table, ["deal_id"], import_id)
+
+
+def _resolve_reps(table: pa.Table, column: str, to: str, roster: Roster) -> pa.Table:
+    """Replace the rep names of ``column`` by rep ids (column ``to``), through the roster once
+    per distinct name, in order of first appearance; a blank name is no rep."""
+    names = table.column(column).combine_chunks()
+    distinct = pc.unique(names)
+    ids = pa.array([roster.rep_id(n) if n else None for n in distinct.to_pylist()], pa.string())
+    return table.set_column(table.schema.get_field_index(column), to,
+                            pc.take(ids, pc.index_in(names, value_set=distinct)))
 
 
 def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int:
@@ -205,6 +227,6 @@ def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
     return changed
 
 
-TABLE_WRITERS = {"deals": write_deal_table}  # kind -> writer of a columnar ReadResult
+TABLE_WRITERS = {"deals": write_deal_table, "credits": write_credit_table}  # kind -> writer of a columnar ReadResult
 WRITERS = {"deals": write_deals, "credits": write_credits, "quotas": write_quotas,
            "fx": write_fx, "reps": write_reps, "teams": write_teams}

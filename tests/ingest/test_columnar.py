@@ -1,9 +1,10 @@
-"""The columnar deals reader gives exactly what the row reader gives, or steps aside.
+"""The columnar deals and credits readers give exactly what the row readers give, or step aside.
 
-``columnar_corpus/cases.json`` lists every deals CSV the rest of the suite reads (recorded
-from a run of the suite: the file, or a shared data set, and its settings). Each is imported
-into one workspace row by row and into another column-wise; the workspaces must hold the same
-rows, notes and errors.
+``columnar_corpus/cases.json`` lists every deals and credits CSV the rest of the suite reads or
+imports (recorded from a run of the suite: the file, or a shared data set, and its settings).
+Each is imported into one workspace row by row and into another column-wise; the workspaces
+must hold the same rows, notes and errors. Credits are imported into a workspace holding a deal
+for each of their deal ids, and into one without deals.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 from kvot.config import Settings, from_mapping
 from kvot.errors import ImportRejected, KvotError
 from kvot.ingest.amounts_table import mrr_sql, split
-from kvot.ingest import read_deals
+from kvot.ingest import read_credits, read_deals
 from kvot.ingest.columnar import try_columnar
 from kvot.ingest.mrr import monthly_amount
 from kvot.ingest.parse import parse_amount
@@ -29,11 +30,12 @@ from kvot.store.workspace import open_workspace
 CORPUS = Path(__file__).parent / "columnar_corpus"
 CASES = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-TABLES = ("deals", "reps", "_kvot_imports", "_kvot_rejects")
+TABLES = ("deals", "credits", "reps", "_kvot_imports", "_kvot_rejects")
 COLUMNAR_USED: list[str] = []
 
 
 def _case_file(case: dict, tmp_path: Path) -> Path:
+    """The case's file, copied under its own name (errors name the file)."""
     if "shared" in case:
         source = SHARED / case["shared"]
         if not source.exists():
@@ -47,10 +49,20 @@ def _case_file(case: dict, tmp_path: Path) -> Path:
     return path
 
 
-def _import(path: Path, settings: Settings, workspace: Path, columnar: bool):
-    ws = open_workspace(str(workspace))
+def _deal_ids(path: Path, settings: Settings) -> list[str]:
     try:
-        import_file(ws, "deals", path, settings, columnar=columnar)
+        return sorted({r.deal_id for r in read_credits(path, settings).records})
+    except KvotError:
+        return []
+
+
+def _import(kind: str, path: Path, settings: Settings, workspace: Path, columnar: bool,
+            deals: list[str]):
+    ws = open_workspace(str(workspace))
+    ws.executemany("INSERT INTO deals VALUES (?, NULL, NULL, 'Won', true, 'new', NULL, "
+                   "DATE '2024-01-01', 0, 'mrr', 1, 0, 'USD', 0, 1)", [(d,) for d in deals])
+    try:
+        import_file(ws, kind, path, settings, columnar=columnar)
         outcome = None
     except ImportRejected as exc:
         outcome = ("rejected", exc.errors)
@@ -62,26 +74,31 @@ def _import(path: Path, settings: Settings, workspace: Path, columnar: bool):
     return outcome, rows
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.get("file") or c["shared"] for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['kind']}-{c.get('file') or c['shared']}"
+                                             for c in CASES])
 def test_columnar_import_equals_row_import(case, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = _case_file(case, tmp_path)
-    settings = from_mapping(case["settings"])
-    by_rows = _import(path, settings, tmp_path / "rows.duckdb", columnar=False)
-    by_columns = _import(path, settings, tmp_path / "columns.duckdb", columnar=True)
-    assert by_columns == by_rows
+    settings, kind = from_mapping(case["settings"]), case["kind"]
+    for deals in ([], _deal_ids(path, settings)) if kind == "credits" else ([],):
+        for n, columnar in enumerate((False, True)):
+            (tmp_path / f"{n}.duckdb").unlink(missing_ok=True)
+        by_rows = _import(kind, path, settings, tmp_path / "0.duckdb", False, deals)
+        by_columns = _import(kind, path, settings, tmp_path / "1.duckdb", True, deals)
+        assert by_columns == by_rows
     try:
-        if try_columnar("deals", path, settings)[0] is not None:
-            COLUMNAR_USED.append(path.name)
+        if try_columnar(kind, path, settings)[0] is not None:
+            COLUMNAR_USED.append((kind, path.name))
     except ImportRejected:  # bad rows found column-wise, listed by the row rules
-        COLUMNAR_USED.append(path.name)
+        COLUMNAR_USED.append((kind, path.name))
 
 
 def test_most_corpus_files_are_read_column_wise():
     """Guard against a vacuous equivalence: the clean files do take the columnar path."""
     if len(COLUMNAR_USED) < 5:
         pytest.skip("run with the corpus cases")
-    assert len(COLUMNAR_USED) >= 30
+    assert sum(kind == "deals" for kind, _ in COLUMNAR_USED) >= 30
+    assert sum(kind == "credits" for kind, _ in COLUMNAR_USED) >= 5
 
 
 def _csv(tmp_path: Path, text: str, name: str = "deals.csv") -> Path:
@@ -94,7 +111,7 @@ GOOD = "deal_id,owner,stage,close_date,amount,kind\nD1,Ann,Won,2024-03-01,1200,n
 
 
 @pytest.mark.parametrize("kind, text, settings, name, reason", [
-    ("credits", GOOD, {}, "deals.csv", "credits files are read row by row"),
+    ("quotas", GOOD, {}, "deals.csv", "quotas files are read row by row"),
     ("deals", GOOD, {}, "deals.xlsx", "not a .csv file"),
     ("deals", GOOD, {"profile": "stripe"}, "deals.csv", "a subscription export"),
     ("deals", GOOD, {"minor_units": True}, "deals.csv", "amounts in minor units"),
@@ -172,3 +189,16 @@ def test_mrr_in_integers_equals_monthly_amount():
     whole, fraction = mrr_sql("ai", "af", "m")
     got = con.execute(f"SELECT {whole}, {fraction} FROM t ORDER BY n").fetchall()
     assert got == [split(monthly_amount(a, Decimal(m))) for a, m in cases]
+
+
+def test_bad_credits_found_column_wise_are_listed_by_the_row_rules(tmp_path):
+    text = ("deal_id,rep,share,credit_type\nD1,Ann,60,revenue\nD1,Bo,30,revenue\n"
+            "D2,Ann,100,revenue\nD2,ann,90,revenue\nD3,Cy,x,revenue\nD4,Di,100,lead\n"
+            "D5,Ed,100,revenue\n")
+    path = _csv(tmp_path, text, "credits.csv")
+    with pytest.raises(ImportRejected) as columnar:
+        try_columnar("credits", path, Settings())
+    with pytest.raises(ImportRejected) as rows:
+        read_credits(path, Settings())
+    assert columnar.value.errors == rows.value.errors
+    assert [e.line for e in rows.value.errors] == [2, 3, 4, 5, 6, 7]
