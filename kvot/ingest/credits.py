@@ -29,6 +29,12 @@ def read_credits(path: Path, settings: Settings, *, sheet: str | None = None,
     """Read a credit file; raise ImportRejected listing every bad row."""
     src = open_source(path, settings, "credits", ("deal_id", "rep", "share"), sheet=sheet,
                       decimal=decimal, date_format=date_format, encoding=encoding)
+    return credits_from_source(src)
+
+
+def credits_from_source(src: Source) -> ReadResult[CreditRecord]:
+    """The credits of an opened file (``kvot.ingest.credits_table`` also passes some of a
+    file's rows, with the file-wide choices made)."""
     shares = _shares(src)
     records = [r for row in src.rows if (r := _credit(src, row, shares))]
     columns = {f: src.columns.header(c) or c for f, c in FIELD_COLUMNS.items()}
@@ -47,7 +53,7 @@ def _shares(src: Source) -> dict[int, Decimal]:
         "share", lambda values: decimal_style([v.replace("%", "") for v in values]))
     if decimal is None:
         return {}
-    style = share_style(texts, decimal)
+    style = src.share_style or share_style(texts, decimal)
     src.notes.append("shares read as percentages" if style == "percent" else
                      "shares read as fractions (no value above 1 and no %)")
     return src.parsed("share", lambda t: parse_share(t, style, decimal))

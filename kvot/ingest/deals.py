@@ -65,6 +65,12 @@ def read_deals(path: Path, settings: Settings, *, sheet: str | None = None,
                                   date_format=date_format, encoding=encoding)
     src = open_source(path, settings, "deals", ("deal_id", "close_date"), sheet=sheet,
                       decimal=decimal, date_format=date_format, encoding=encoding)
+    return deals_from_source(src)
+
+
+def deals_from_source(src: Source) -> ReadResult[DealRecord]:
+    """The deals of an opened file (``kvot.ingest.deals_table`` also passes some of a file's
+    rows, with the file-wide choices made)."""
     cols = _deal_columns(src)
     records = [r for row in src.rows if (r := _deal(src, cols, row)) is not None]
     records = one_per_deal(src, records)
@@ -84,6 +90,12 @@ def note_minor_units(src: Source) -> None:
 
 
 def _deal_columns(src: Source) -> DealColumns:
+    field, basis, won, currency = deal_choices(src)
+    return DealColumns(field, basis, src.amounts(field), src.dates("close_date"), won, currency)
+
+
+def deal_choices(src: Source) -> tuple[str, str, set[str], str]:
+    """(amount column, amount basis, won stages casefolded, default currency), with notes."""
     field = next((f for f in AMOUNT_FIELDS if src.has(f)), None)
     if field is None:
         raise ImportRejected([missing_column(src.table, "deals", src.profile, "amount")])
@@ -100,8 +112,7 @@ def _deal_columns(src: Source) -> DealColumns:
         src.notes.append(f"no currency column: every deal in {currency} ({which})")
     if not src.has("owner"):
         src.notes.append("no owner column: deals have no owner; import credits to credit reps")
-    return DealColumns(field, basis, src.amounts(field), src.dates("close_date"),
-                       {s.casefold() for s in won}, currency)
+    return field, basis, {s.casefold() for s in won}, currency
 
 
 def _require_basis_column(src: Source, basis: str) -> None:

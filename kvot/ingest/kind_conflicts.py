@@ -52,8 +52,13 @@ def _named(src: Source, row: Row) -> str | None:
 
 
 def _note(rows: list[Row], what: str, rule: str) -> list[str]:
-    if not rows:
+    return note(len(rows), [r.line for r in rows[:EXAMPLE_LINES]], what, rule)
+
+
+def note(count: int, first_lines: list[int], what: str, rule: str) -> list[str]:
+    """``N what (lines a, b, ...): rule``, or nothing when the count is 0."""
+    if not count:
         return []
-    lines = ", ".join(str(r.line) for r in rows[:EXAMPLE_LINES])
-    more = ", ..." if len(rows) > EXAMPLE_LINES else ""
-    return [f"{len(rows)} {what} (lines {lines}{more}): {rule}"]
+    lines = ", ".join(str(line) for line in first_lines[:EXAMPLE_LINES])
+    more = ", ..." if count > EXAMPLE_LINES else ""
+    return [f"{count} {what} (lines {lines}{more}): {rule}"]

@@ -44,6 +44,8 @@ class Source:
     date_format: str | None = None
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    serial: dict[str, bool] = field(default_factory=dict)  # column -> Excel serial days (decided)
+    share_style: str | None = None  # credits: percent | fraction, when decided already
 
     @property
     def file(self) -> str:
@@ -96,7 +98,8 @@ class Source:
         return self.parsed(name, lambda t: parse_amount(t, style), AMOUNT_FIX)
 
     def dates(self, name: str) -> dict[int, date | datetime]:
-        serial = column_is_serial([self.text(r, name) for r in self.rows])
+        serial = self.serial[name] if name in self.serial else \
+            column_is_serial([self.text(r, name) for r in self.rows])
         errors_before = len(self.errors)
         order = self.date_format or self.column_format(name, date_order)
         if len(self.errors) > errors_before:

@@ -9,9 +9,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from kvot.config import Settings
 from kvot.errors import KvotError
 from kvot.ingest import read_records
+from kvot.ingest.columnar import try_columnar
 from kvot.store import tables
 from kvot.store.roster import Roster
 
@@ -42,15 +45,24 @@ def next_import_id(workspace) -> int:
 
 
 def import_file(workspace, kind: str, path: Path | str, settings: Settings,
-                sheet: str | None = None) -> ImportResult:
-    """Read ``path`` as ``kind`` and write it; all or nothing."""
+                sheet: str | None = None, columnar: bool = True) -> ImportResult:
+    """Read ``path`` as ``kind`` and write it; all or nothing.
+
+    A CSV of deals is read column-wise (``kvot.ingest.columnar``) unless ``columnar`` is
+    False or the columnar reader refuses it; then it is read row by row. Both give the same
+    workspace rows, notes and errors.
+    """
     path = Path(path)
-    result = read_records(kind, path, settings, sheet=sheet)
+    result = try_columnar(kind, path, settings, sheet)[0] if columnar else None
+    if result is None:
+        result = read_records(kind, path, settings, sheet=sheet)
+    writer = tables.TABLE_WRITERS[kind] if isinstance(result.records, pa.Table) else \
+        tables.WRITERS[kind]
     notes = list(result.notes)
     with workspace.transaction():
         import_id = next_import_id(workspace)
         roster = Roster.load(workspace)
-        changed = tables.WRITERS[kind](workspace, result.records, roster, import_id, path.name)
+        changed = writer(workspace, result.records, roster, import_id, path.name)
         notes += roster.notes()
         workspace.execute(
             "INSERT INTO _kvot_imports (import_id, kind, file, checksum, rows_read, rows_changed, "

@@ -26,6 +26,8 @@ def replace_groups(workspace, table: str, incoming: pa.Table, key: list[str],
     workspace.load_temp("_kvot_incoming", incoming)
     try:
         inc_key, cur_key = _key_sql(key, "i"), _key_sql(key, "t")
+        if not _overlaps(workspace, table, key):
+            return _insert_new(workspace, table, incoming, inc_key, import_id)
         cols = ", ".join(values)
         workspace.execute("DROP TABLE IF EXISTS _kvot_changed")
         workspace.execute(f"""
@@ -52,3 +54,21 @@ def replace_groups(workspace, table: str, incoming: pa.Table, key: list[str],
         return changed
     finally:
         workspace.drop_temp("_kvot_incoming")
+
+
+def _overlaps(workspace, table: str, key: list[str]) -> bool:
+    """Whether any incoming group may already be in ``table`` (a first import has none)."""
+    if not workspace.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS x")[0][0]:
+        return False
+    first = key[0]
+    return bool(workspace.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM _kvot_incoming i WHERE i.{first} IN "
+        f"(SELECT {first} FROM {table}) OR i.{first} IS NULL LIMIT 1) AS x")[0][0])
+
+
+def _insert_new(workspace, table: str, incoming: pa.Table, inc_key: str, import_id: int) -> int:
+    """Every group is new: insert the rows; the count of groups is what changed."""
+    all_cols = ", ".join(incoming.column_names)
+    workspace.execute(f"INSERT INTO {table} ({all_cols}, import_id) "
+                      f"SELECT {all_cols}, ? FROM _kvot_incoming i", [import_id])
+    return workspace.execute(f"SELECT count(DISTINCT {inc_key}) FROM _kvot_incoming i")[0][0]
