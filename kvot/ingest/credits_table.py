@@ -24,7 +24,6 @@ from kvot.ingest.csv_table import CsvTable, NotColumnar, read_csv_table
 from kvot.ingest.deals_table import Rejected
 from kvot.ingest.parse import decimal_style, parse_share, share_style
 from kvot.ingest.profiles import Profile
-from kvot.ingest.readers import Row
 from kvot.ingest.records import ReadResult
 from kvot.ingest.source import Source
 
@@ -116,11 +115,8 @@ def _reject_bad_deals(csv: CsvTable, src: Source, decimal: str, style: str) -> N
         return
     if src.settings.on_error == "skip":
         raise NotColumnar("bad rows, set aside")
-    headers = csv.table.headers
-    cells = ", ".join(csv.cell(h) for h in headers)
-    rows = [Row(line, dict(zip(headers, values))) for line, *values in con.execute(
-        f"SELECT line, {cells} FROM _data WHERE {csv.cell(src.columns.header('deal_id'))} "
-        "IN (SELECT deal_id FROM _bad_deals) ORDER BY i").fetchall()]
+    rows = csv.rows_where(f"{csv.cell(src.columns.header('deal_id'))} "
+                          "IN (SELECT deal_id FROM _bad_deals)")
     subset = Source(replace(csv.table, rows=rows), src.columns, src.settings, src.profile,
                     decimal, None, share_style=style)
     try:

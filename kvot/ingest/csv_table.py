@@ -24,8 +24,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from kvot.ingest.readers import (EXCEL_SUFFIXES, FORMULA, ZIP_MAGIC, Table, _headers, is_total,
-                                 sniff_delimiter)
+from kvot.ingest.readers import (EXCEL_SUFFIXES, FORMULA, ZIP_MAGIC, Row, Table, _headers,
+                                 is_total, sniff_delimiter)
 
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 UTF8_NAMES = ("utf-8", "utf8", "utf-8-sig", "utf_8")
@@ -71,6 +71,13 @@ class CsvTable:
             return "''"
         column = self.columns[header]
         return trimmed(column) if column in self.spaced else f"coalesce({column}, '')"
+
+    def rows_where(self, condition: str) -> list[Row]:
+        """The data rows matching an SQL ``condition`` on ``_data``, as the row reader's Rows."""
+        headers = self.table.headers
+        cells = ", ".join(self.cell(h) for h in headers)
+        return [Row(line, dict(zip(headers, values))) for line, *values in self.con.execute(
+            f"SELECT line, {cells} FROM _data WHERE {condition} ORDER BY i").fetchall()]
 
     def close(self) -> None:
         self.con.close()

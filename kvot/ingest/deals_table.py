@@ -34,7 +34,6 @@ from kvot.ingest.deals import DealColumns, deal_choices, deals_from_source
 from kvot.ingest.kind_conflicts import EXAMPLE_LINES, NAME_KINDS, note
 from kvot.ingest.mrr import months_for
 from kvot.ingest.profiles import Profile
-from kvot.ingest.readers import Row
 from kvot.ingest.records import ReadResult
 from kvot.ingest.source import Source
 
@@ -244,10 +243,7 @@ def _reject_bad_rows(csv: CsvTable, src: Source, choices: dict) -> None:
         return
     if src.settings.on_error == "skip":
         raise NotColumnar("bad rows, set aside")
-    headers = csv.table.headers
-    cells = ", ".join(csv.cell(h) for h in headers)
-    rows = [Row(line, dict(zip(headers, values))) for line, *values in con.execute(
-        f"SELECT line, {cells} FROM _data WHERE i IN ({involved}) ORDER BY i").fetchall()]
+    rows = csv.rows_where(f"i IN ({involved})")
     table = replace(csv.table, rows=rows)
     subset = Source(table, src.columns, src.settings, src.profile, choices["decimal"],
                     choices["date_format"], serial={"close_date": choices["serial"]})
