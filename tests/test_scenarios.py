@@ -407,3 +407,20 @@ def test_a_quarterly_team_quota_gives_no_quota_in_the_months_not_the_members_sum
     quarter = figures(report(ws, tmp_path, by="team", period="quarter"))[("North", "2025-Q1")]
     assert quarter[1] == D("7777")
     assert figures(report(ws, tmp_path))[("anna", "2025-01")][1] == D("1000")
+
+
+def test_explaining_a_month_of_a_quarterly_team_quota_shows_no_quota_as_the_report_does(build, tmp_path):
+    ws = build(reps="""
+        rep_id,name,team
+        anna,Anna,North
+        """, quotas="""
+        rep,team,period,amount,currency
+        anna,,2025-01,1000,SEK
+        ,North,2025-Q1,7777,SEK
+        """, settings={"reporting_currency": "SEK"})
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    month = kvot.explain(ws, team="North", period="2025-01", config=empty)
+    assert (month.quota, month.quota_source) == (None, "team")
+    quarter = kvot.explain(ws, team="North", period="2025-Q1", config=empty)
+    assert quarter.quota == D("7777")

@@ -95,7 +95,9 @@ def _explain_team(ctx, team_id: str, period: str) -> Explanation:
     deals = _rows(rows.filter(rows.team_id == team_id).select(*DEAL_COLUMNS), ["close_on", "deal_id", "rep_id"])
     q = quota.quota_rows(ctx)
     explicit = _rows(q.filter(q.team_id == team_id), ["starts_on"])
-    if explicit:
+    touched = quota.explicit_touching(ctx)
+    if explicit or _rows(touched.filter(touched.team_id == team_id), ["period_key"]):
+        # an explicit team quota wins; one that only partly covers the period means no quota
         return Explanation("team", team_id, ctx.periods[0].label, ctx.currency,
                            ctx.settings.timezone, deals=deals, quotas=explicit, quota_source="team")
     members = quota.member_quota_rows(ctx)

@@ -72,7 +72,7 @@ def member_quota_rows(ctx: MetricContext) -> ibis.Table:
     return joined.mutate(team_id=joined.ancestor_id).drop("ancestor_id", "depth")
 
 
-def _explicit_touching(ctx: MetricContext) -> ibis.Table:
+def explicit_touching(ctx: MetricContext) -> ibis.Table:
     """(team_id, period_key) for every report period that an explicit team quota row overlaps,
     whether or not the row fits inside it."""
     q = ctx.tables.quotas
@@ -96,7 +96,7 @@ def quota_by_team(ctx: MetricContext) -> ibis.Table:
         nullable(derived.mutate(explicit=none, touched=ibis.literal(False)).rename(derived="amount")),
         nullable(explicit.mutate(derived=none, touched=ibis.literal(True)).rename(explicit="amount")
                  .select("team_id", "period_key", "derived", "explicit", "touched")),
-        nullable(_explicit_touching(ctx).mutate(derived=none, explicit=none,
+        nullable(explicit_touching(ctx).mutate(derived=none, explicit=none,
                                                 touched=ibis.literal(True))))
     both = parts.group_by(["team_id", "period_key"]).aggregate(
         derived=parts.derived.max(), explicit=parts.explicit.max(), touched=parts.touched.any())
