@@ -133,6 +133,8 @@ def exact_money_cast_patch() -> None:
 def step_kvot(workspace: str, level: str, out: str, repeat: int) -> None:
     import kvot
 
+    import ibis.formats.pandas  # noqa: F401  (loaded on first use: library start-up, not work)
+
     ws = kvot.open_workspace(workspace)
     patched = money_cast_is_dropped()
     if patched:

@@ -424,3 +424,49 @@ def test_explaining_a_month_of_a_quarterly_team_quota_shows_no_quota_as_the_repo
     assert (month.quota, month.quota_source) == (None, "team")
     quarter = kvot.explain(ws, team="North", period="2025-Q1", config=empty)
     assert quarter.quota == D("7777")
+
+
+def test_split_shares_and_foreign_deals_round_per_credit_beside_whole_local_deals(build, tmp_path):
+    # S (SEK, owner 100 %): 1000.0000000001 as is. E: 333.3333333333 EUR x 30 % = 99.99999999999
+    # -> 100.0000000000, x 11.1111 SEK = 1111.1100000000; y 70 % = 233.33333333331 ->
+    # 233.3333333333 x 11.1111 = 2592.5899999996 (to 10 places: 2592.58999999962963 rounded)
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        S,ann,Won,2025-05-02,1000.0000000001,SEK
+        E,ann,Won,2025-05-03,333.3333333333,EUR
+        """, credits="""
+        deal_id,rep,share
+        E,ann,30
+        E,bea,70
+        """, fx="""
+        currency,base,date,rate
+        EUR,SEK,2025-05-01,11.1111
+        """, reps="""
+        rep_id,name,team
+        ann,Ann,North
+        bea,Bea,North
+        """, settings={"reporting_currency": "SEK"})
+    reps = figures(report(ws, tmp_path))
+    assert reps[("ann", "2025-05")][0] == D("1000.0000000001") + D("1111.1100000000")
+    assert reps[("bea", "2025-05")][0] == D("2592.5899999996")
+
+
+def test_rows_are_ordered_by_name_ignoring_case_then_id_then_period(build, tmp_path):
+    ws = build(reps="""
+        rep_id,name,team
+        r3,bo,North
+        r1,Cy,North
+        r2,Bo,North
+        r4,Ann,North
+        """, quotas="""
+        rep,period,amount,currency
+        r1,2025-02,100,SEK
+        r1,2025-01,100,SEK
+        r2,2025-01,100,SEK
+        r3,2025-01,100,SEK
+        r4,2025-02,100,SEK
+        """, settings={"reporting_currency": "SEK"})
+    rows = report(ws, tmp_path).rows
+    assert [(r.id, r.period) for r in rows] == [
+        ("r4", "2025-01"), ("r4", "2025-02"), ("r2", "2025-01"), ("r2", "2025-02"),
+        ("r3", "2025-01"), ("r3", "2025-02"), ("r1", "2025-01"), ("r1", "2025-02")]

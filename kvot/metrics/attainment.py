@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kvot.config import Settings
 from kvot.metrics import closed, quota
@@ -108,8 +109,19 @@ def _level_expr(ctx: MetricContext, level: str, entities: ibis.Table) -> ibis.Ta
     return out.filter(out.active | (has_figures & ~out.strict))
 
 
-COLUMNS = ("id", "name", "parent", "period_key", "period_start", "period_end", "mrr_closed",
-           "quota", "deals", "overlay_mrr", "quota_source")
+COLUMNS = ("id", "name", "parent", "period_key", "mrr_closed", "quota", "deals", "overlay_mrr",
+           "quota_source")
+
+
+def _in_order(level: str, table: pa.Table, paths: dict) -> pa.Table:
+    """Rows by hierarchy path (teams) or name (reps), then id, then period: each id's place is
+    found once, in Python, and the table sorted by it."""
+    names = dict(zip(table.column("id").to_pylist(), table.column("name").to_pylist()))
+    order = sorted(names, key=lambda i: (tuple(p.lower() for p in paths.get(i, ()))
+                                         or (names[i].lower(),), i))
+    place = pc.index_in(table.column("id"), value_set=pa.array(order, pa.string()))
+    return table.append_column("_place", place).sort_by(
+        [("_place", "ascending"), ("period_key", "ascending")])
 
 
 def _rows(level: str, ctx: MetricContext, table: pa.Table, paths: dict) -> list[AttainmentRow]:
@@ -117,22 +129,16 @@ def _rows(level: str, ctx: MetricContext, table: pa.Table, paths: dict) -> list[
     present = set(table.column_names)
     columns = [table.column(c).to_pylist() if c in present else [None] * table.num_rows
                for c in COLUMNS]
-    labels = {p.key: p.label for p in ctx.periods}
-    out = []
-    for (id_, name, parent, key, start, end, mrr, quota_amount, deals, overlay,
-         source) in zip(*columns):
+    periods = {p.key: (p.label, p.starts_on, p.ends_on) for p in ctx.periods}
+    currency, out = ctx.currency, []
+    for id_, name, parent, key, mrr, quota_amount, deals, overlay, source in zip(*columns):
         mrr = mrr or ZERO
+        label, start, end = periods[key]
         out.append(AttainmentRow(
-            level, id_, name, parent, labels[key], start, end, mrr, quota_amount,
-            attainment_pct(mrr, quota_amount), ctx.currency, deals or 0, overlay or ZERO,
+            level, id_, name, parent, label, start, end, mrr, quota_amount,
+            attainment_pct(mrr, quota_amount), currency, deals or 0, overlay or ZERO,
             source if quota_amount is not None else None, paths.get(id_, ())))
     return out
-
-
-def _sorted(rows: list[AttainmentRow]) -> list[AttainmentRow]:
-    """By hierarchy path (teams) or name, then id, then period."""
-    keys = {r.id: (tuple(p.lower() for p in r.path) or (r.name.lower(),), r.id) for r in rows}
-    return sorted(rows, key=lambda r: (keys[r.id], r.period_start))
 
 
 def attainment_query(workspace, *, by: str = "rep", period: str = "month",
@@ -173,7 +179,7 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
         return report
     table = expr.to_pyarrow()
     paths = team_paths(ctx.tables) if by == "team" else {}
-    report.rows.extend(_sorted(_rows(by, ctx, table, paths)))
+    report.rows.extend(_rows(by, ctx, _in_order(by, table, paths), paths))
     return report
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ibis
 
-from kvot.metrics.context import ONE, MetricContext, counted_won, month_index_of, nullable, to_money
+from kvot.metrics.context import ONE, MetricContext, counted_won, month_index_of, nullable, times
 
 REVENUE = "revenue"
 OVERLAY = "overlay"
@@ -38,7 +38,7 @@ def credited_deals(ctx: MetricContext) -> ibis.Table:
     return rows.select(
         "deal_id", "rep_id", "credit_type", "share", "close_on", "period_key", "name", "kind",
         "amount", "amount_basis", "months", "mrr", "rate", currency=rows.currency,
-        mrr_closed=to_money(to_money(rows.mrr * rows.share) * rows.rate))
+        mrr_closed=times(times(rows.mrr, rows.share), rows.rate))
 
 
 def with_teams(ctx: MetricContext, rows: ibis.Table, day: str) -> ibis.Table:

@@ -199,3 +199,13 @@ def to_money(value: ibis.Value) -> ibis.Value:
 
 
 ONE = ibis.literal(Decimal(1), type=MONEY)
+
+
+def times(money: ibis.Value, factor: ibis.Value) -> ibis.Value:
+    """``money`` x ``factor`` rounded to money places; ``money`` itself when the factor is 1.
+
+    The same number either way (``money`` already has money places), but a 38-digit rounding
+    costs microseconds per row on DuckDB, and most credits are 100 % shares and many deals are
+    in the reporting currency (rate 1).
+    """
+    return ibis.cases((factor == 1, money), else_=to_money(money * factor))

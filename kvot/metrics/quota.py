@@ -10,7 +10,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dt
 
-from kvot.metrics.context import MONEY, MetricContext, month_index_of, nullable, to_money
+from kvot.metrics.context import MONEY, MetricContext, month_index_of, nullable, times, to_money
 
 # Day-weighting divides, and engines differ on decimal division (DuckDB answers in binary
 # float), so the engines only multiply: by the number of days, and by 1/days taken from a small
@@ -39,7 +39,7 @@ def quota_rows(ctx: MetricContext) -> ibis.Table:
     r = ctx.rates
     q = q.join(r, [q.currency == r.currency, q.starts_on == r.rate_on])
     return q.select("rep_id", "team_id", "starts_on", "ends_on", "period_key", "amount", "rate",
-                    "line", currency=q.currency, quota=to_money(q.amount * q.rate))
+                    "line", currency=q.currency, quota=times(q.amount, q.rate))
 
 
 def quota_by_rep(ctx: MetricContext) -> ibis.Table:
