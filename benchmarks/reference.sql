@@ -12,8 +12,8 @@
 -- date (the latest on or before it: an ASOF join) and rounded to 10 places. A deal without a
 -- revenue credit gives its owner 100 %. Quota rows count in the month that holds their whole
 -- span, converted at the rate of their first day. Team quota: an explicit team quota wins, else
--- the members' quota rows weighted by the days they were in the team (to a millionth, rounded
--- down), rolled up the hierarchy (_kvot_team_closure). Rates: direct rates into the reporting
+-- the members' quota rows weighted by the days they were in the team (the quota to a
+-- millionth x days x 1/days to 20 places, as kvot does), rolled up the hierarchy (_kvot_team_closure). Rates: direct rates into the reporting
 -- currency (the generated data has only those; kvot also inverts and crosses rates).
 WITH
 counted AS (
@@ -88,11 +88,16 @@ member_days AS (
     FROM quota_rows q JOIN memberships ms ON ms.rep_id = q.rep_id
      AND (ms.valid_from IS NULL OR ms.valid_from <= q.ends_on)
      AND (ms.valid_to IS NULL OR ms.valid_to > q.starts_on)),
+inverses AS (  -- 1/days to 20 places (half-up; no length up to 400 days has a tie)
+    SELECT d AS days, CAST((CAST('200000000000000000000' AS HUGEINT) + d) // (2 * d) AS DECIMAL(38,0))
+                      * CAST('0.00000000000000000001' AS DECIMAL(38,20)) AS inverse
+    FROM range(1, 401) t(d)),
 derived AS (
     SELECT t.ancestor_id AS team_id, d.period_key,
-           sum(CAST(CAST(CAST(round(d.quota * 1000000, 0) AS BIGINT) * d.part // d.whole AS DECIMAL(38,0))
-                    * CAST(0.000001 AS DECIMAL(38,6)) AS DECIMAL(38,10))) AS quota
+           sum(CAST(CAST(d.quota AS DECIMAL(18,6)) * CAST(d.part AS DECIMAL(10,0)) * i.inverse
+                    AS DECIMAL(38,10))) AS quota
     FROM member_days d JOIN _kvot_team_closure t ON t.team_id = d.team_id
+    JOIN inverses i ON i.days = d.whole
     GROUP BY ALL),
 explicit AS (
     SELECT team_id, period_key, sum(quota) AS quota FROM quota_rows
