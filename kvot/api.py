@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kvot import progress
 from kvot.checks import CheckReport
 from kvot.checks import run_checks as _run_checks
 from kvot.errors import SettingsError
@@ -154,8 +155,13 @@ def load_demo(workspace: Workspace, directory: Path) -> list[ImportResult]:
     from kvot.demo import write_demo_files
 
     files = write_demo_files(Path(directory))
-    return [import_file(workspace, kind, getattr(files, kind), config=files.config)
-            for kind in ONE_SHOT_ORDER]
+    results = []
+    with progress.task("importing demo files", len(ONE_SHOT_ORDER), "files") as importing:
+        for kind in ONE_SHOT_ORDER:
+            importing.update(description=f"importing demo {kind}")
+            results.append(import_file(workspace, kind, getattr(files, kind), config=files.config))
+            importing.advance()
+    return results
 
 
 def check(workspace: Workspace, *, today=None, only_blocking: bool = False,

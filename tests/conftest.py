@@ -118,6 +118,12 @@ def build_on_every_engine(request, tmp_path):
         cleanup()
 
 
+@pytest.fixture
+def config(tmp_path) -> Path:
+    """An empty config file, to pass as ``config=`` to ``kvot.import_file``."""
+    return _no_config(tmp_path)
+
+
 def _no_config(tmp_path: Path) -> Path:
     """An empty config file, so a kvot.toml in the working directory never leaks into tests."""
     path = tmp_path / "empty.toml"

@@ -65,13 +65,6 @@ def write(folder: Path, kind: str, text: str | None = None) -> Path:
     return path
 
 
-@pytest.fixture
-def config(tmp_path) -> Path:
-    path = tmp_path / "empty.toml"  # so a kvot.toml in the working directory never leaks in
-    path.write_text("", encoding="utf-8")
-    return path
-
-
 def import_all(ws, folder: Path, config: Path) -> list:
     return [kvot.import_file(ws, kind, write(folder, kind), config=config,
                              reporting_currency="SEK") for kind in FILES]

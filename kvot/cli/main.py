@@ -92,8 +92,9 @@ def attainment(
                    "won_stages": won_stages, "team_path": team_path, "decimal": decimal,
                    "date_format": date_format, "encoding": encoding}
     files = {"reps": reps, "teams": teams, "deals": deals, "credits": credits, "quotas": quotas, "fx": fx}
-    with api.workspace_for(workspace, files, config, report_opts, import_opts, note, engine,
-                           **_engine_options(engine, spark_master)) as ws, working("computing"):
+    with working("computing"), api.workspace_for(
+            workspace, files, config, report_opts, import_opts, note, engine,
+            **_engine_options(engine, spark_master)) as ws:  # one-shot files show progress too
         if sql:
             emit(api.attainment_sql(ws, by=by, period=period, start=start, end=end, team=team,
                                     rep=rep, config=config, as_of=_day(as_of), **report_opts) + "\n", output)

@@ -34,11 +34,14 @@ def interactive() -> bool:
 
 @contextmanager
 def working(message: str) -> Iterator[None]:
-    """A spinner with ``message`` on stderr while the work runs; nothing when piped or in CI."""
+    """A progress bar on stderr, with ``message`` and the counts the library reports
+    (:mod:`kvot.progress`), while the work runs; nothing at all when piped or in CI."""
     if not interactive():
         yield
         return
     from rich.console import Console
 
-    with Console(stderr=True).status(message):
+    from kvot.cli.progress_bar import progress_bar
+
+    with progress_bar(message, Console(stderr=True)):
         yield

@@ -13,6 +13,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kvot import progress
 from kvot.config import Settings
 from kvot.metrics import closed, quota
 from kvot.metrics.context import MetricContext, build_context
@@ -21,6 +22,8 @@ from kvot.periods import Period
 from kvot.store.history import import_as_of
 
 LEVELS = ("rep", "team", "company")
+STAGES = ("attainment: building the query", "attainment: computing on the engine",
+          "attainment: building rows")  # what the progress bar says
 ZERO = Decimal(0)
 
 
@@ -171,15 +174,19 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
     for reps, to reps who were in them during the period); ``rep`` to one rep. ``as_of``
     recomputes from what the workspace held at the end of that day (see kvot.store.history).
     """
-    ctx, expr = attainment_query(workspace, by=by, period=period, start=start, end=end,
-                                 team=team, rep=rep, settings=settings, as_of=as_of)
-    report = Report(by, period, ctx.periods, ctx.currency, ctx.settings.timezone,
-                    ctx.settings.fiscal_year_start_month, as_of=as_of)
-    if expr is None:
-        return report
-    table = expr.to_pyarrow()
-    paths = team_paths(ctx.tables) if by == "team" else {}
-    report.rows.extend(_rows(by, ctx, _in_order(by, table, paths), paths))
+    with progress.task(STAGES[0], len(STAGES), "steps") as steps:
+        ctx, expr = attainment_query(workspace, by=by, period=period, start=start, end=end,
+                                     team=team, rep=rep, settings=settings, as_of=as_of)
+        report = Report(by, period, ctx.periods, ctx.currency, ctx.settings.timezone,
+                        ctx.settings.fiscal_year_start_month, as_of=as_of)
+        if expr is None:
+            return report
+        steps.update(completed=1, description=STAGES[1])
+        table = expr.to_pyarrow()
+        steps.update(completed=2, description=STAGES[2])
+        paths = team_paths(ctx.tables) if by == "team" else {}
+        report.rows.extend(_rows(by, ctx, _in_order(by, table, paths), paths))
+        steps.update(completed=3)
     return report
 
 

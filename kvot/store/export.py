@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kvot import progress
 from kvot.store.spark import OPTIONAL, TABLES, file_name
 
 EXPORTED = TABLES + OPTIONAL
@@ -13,8 +14,11 @@ def export_parquet(workspace, folder: Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in EXPORTED:
-        path = folder / file_name(name)
-        workspace.table(name).to_parquet(path)
-        written.append(path)
+    with progress.task("exporting tables", len(EXPORTED), "tables") as exporting:
+        for name in EXPORTED:
+            exporting.update(description=f"exporting {name}")
+            path = folder / file_name(name)
+            workspace.table(name).to_parquet(path)
+            written.append(path)
+            exporting.advance()
     return written

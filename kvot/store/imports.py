@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from kvot import progress
 from kvot.config import Settings
 from kvot.errors import KvotError
 from kvot.ingest import read_records
@@ -53,13 +54,12 @@ def import_file(workspace, kind: str, path: Path | str, settings: Settings,
     workspace rows, notes and errors.
     """
     path = Path(path)
-    result = try_columnar(kind, path, settings, sheet)[0] if columnar else None
-    if result is None:
-        result = read_records(kind, path, settings, sheet=sheet)
+    result = read_file(kind, path, settings, sheet, columnar)
     writer = tables.TABLE_WRITERS[kind] if isinstance(result.records, pa.Table) else \
         tables.WRITERS[kind]
     notes = list(result.notes)
-    with workspace.transaction():
+    writing = progress.task(f"writing {kind} to the workspace", len(result.records), "rows")
+    with writing, workspace.transaction():
         import_id = next_import_id(workspace)
         roster = Roster.load(workspace)
         changed = writer(workspace, result.records, roster, import_id, path.name)
@@ -69,8 +69,29 @@ def import_file(workspace, kind: str, path: Path | str, settings: Settings,
             "notes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
             [import_id, kind, str(path), checksum(path), result.rows_read, changed, "\n".join(notes)])
         record_rejects(workspace, import_id, result.rejects)
+        writing.update(completed=len(result.records))
     return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes,
                         len(result.rejects))
+
+
+def read_file(kind: str, path: Path, settings: Settings, sheet: str | None, columnar: bool):
+    """The file's records, column-wise when it can be (see :func:`import_file`); the
+    progress counts the file's bytes, all of them once it is read."""
+    size = file_size(path)
+    with progress.task(f"reading {path.name}", size, "bytes") as reading:
+        result = try_columnar(kind, path, settings, sheet)[0] if columnar else None
+        if result is None:
+            result = read_records(kind, path, settings, sheet=sheet)
+        reading.update(completed=size)
+    return result
+
+
+def file_size(path: Path) -> int | None:
+    """Bytes in ``path``; None when it cannot be read (the reader says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def record_rejects(workspace, import_id: int, rejects) -> None:
