@@ -218,3 +218,26 @@ def test_a_report_on_a_workspace_that_does_not_exist_is_an_error_not_an_empty_re
 def test_a_folder_as_duckdb_workspace_points_to_the_spark_engine(tmp_path):
     with pytest.raises(WorkspaceError, match="add --engine spark"):
         kvot.open_workspace(str(tmp_path))
+
+
+def _duckdb_memory_limit(ws) -> int:
+    return ws.db.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_duckdb_workspace_works_within_1gb_unless_told_otherwise(tmp_path, monkeypatch):
+    monkeypatch.delenv("KVOT_MEMORY_LIMIT", raising=False)
+    ws = kvot.open_workspace(tmp_path / "a.duckdb")
+    assert _duckdb_memory_limit(ws) == "953.6 MiB"  # 1 GB = 10^9 bytes
+    ws.close()
+    monkeypatch.setenv("KVOT_MEMORY_LIMIT", "2GB")
+    ws = kvot.open_workspace(tmp_path / "a.duckdb")
+    assert _duckdb_memory_limit(ws) == "1.8 GiB"
+    ws.close()
+
+
+def test_a_memory_limit_that_is_not_a_size_is_an_error_naming_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("KVOT_MEMORY_LIMIT", "lots")
+    with pytest.raises(WorkspaceError) as exc:
+        kvot.open_workspace(tmp_path / "a.duckdb")
+    assert str(exc.value) == ("KVOT_MEMORY_LIMIT='lots' is not a memory size; write it like "
+                              "2GB or 500MB, or none for DuckDB's default")
