@@ -21,18 +21,22 @@ LOST_WORDS = r"(lost|dead|disqualified)"
 
 def _duplicate_ids(ws, settings, today):
     return found(ws, f"""
+        WITH repeated AS (SELECT deal_id, count(*) AS n FROM deals GROUP BY deal_id
+                          HAVING count(*) > 1)
         SELECT {file_of('d')} AS file, d.line,
-               format('deal {{}} is stored {{}} times', d.deal_id, count(*) OVER w) AS detail
-        FROM deals d WINDOW w AS (PARTITION BY d.deal_id) QUALIFY count(*) OVER w > 1""")
+               format('deal {{}} is stored {{}} times', d.deal_id, r.n) AS detail
+        FROM deals d JOIN repeated r ON r.deal_id = d.deal_id""")
 
 
 def _case_variant_ids(ws, settings, today):
     return found(ws, f"""
+        WITH spelled AS (SELECT DISTINCT lower(trim(deal_id)) AS k, deal_id FROM deals),
+             variants AS (SELECT k, list_sort(list(deal_id)) AS ids FROM spelled
+                          WHERE k IN (SELECT k FROM spelled GROUP BY k HAVING count(*) > 1)
+                          GROUP BY k)
         SELECT {file_of('d')} AS file, d.line,
-               format('deal id {{}} also appears as {{}}', d.deal_id,
-                      list_sort(list_distinct(list(d.deal_id) OVER w))) AS detail
-        FROM deals d WINDOW w AS (PARTITION BY lower(trim(d.deal_id)))
-        QUALIFY count(DISTINCT d.deal_id) OVER w > 1""")
+               format('deal id {{}} also appears as {{}}', d.deal_id, v.ids) AS detail
+        FROM deals d JOIN variants v ON v.k = lower(trim(d.deal_id))""")
 
 
 def _won_without_date_or_owner(ws, settings, today):
@@ -86,15 +90,16 @@ def _future_won(ws, settings, today):
 
 
 def _unmapped_stages(ws, settings, today):
+    first = "(d.import_id, d.line)"
     return found(ws, f"""
-        SELECT file, line, n, format('stage "{{}}": {{}} deal(s), not a won stage', stage, n) AS detail
-        FROM (SELECT {file_of('d')} AS file, d.line, d.stage, count(*) OVER w AS n,
-                     row_number() OVER (PARTITION BY d.stage ORDER BY d.import_id, d.line) AS first
+        SELECT {file_of('s')} AS file, s.line, s.n,
+               format('stage "{{}}": {{}} deal(s), not a won stage', s.stage, s.n) AS detail
+        FROM (SELECT d.stage, count(*) AS n, arg_min(d.import_id, {first}) AS import_id,
+                     arg_min(d.line, {first}) AS line
               FROM deals d
               WHERE NOT d.is_won AND regexp_matches(lower(d.stage), '{WON_LOOKING}')
                 AND NOT regexp_matches(lower(d.stage), '{LOST_WORDS}')
-              WINDOW w AS (PARTITION BY d.stage))
-        WHERE first = 1""", weighted=True)
+              GROUP BY d.stage) s""", weighted=True)
 
 
 DUPLICATE_IDS = Check(

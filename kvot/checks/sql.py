@@ -1,7 +1,7 @@
 """Small SQL pieces the checks share, and running one check query.
 
 Every check is one query over the workspace tables returning ``file, line, detail`` (and,
-where one row stands for several items, ``n``). :func:`found` runs it once: the count over
+where one row stands for several items, ``n``). :func:`found` runs it: the count over
 all rows, and the first few rows as examples, in file and line order.
 """
 from __future__ import annotations
@@ -63,11 +63,15 @@ def ratio(expr: str) -> str:
 
 
 def found(workspace, sql: str, weighted: bool = False) -> tuple[int, list[Example]]:
-    """Run a check query once: (count, the first examples). ``weighted``: count = sum of ``n``."""
-    total = "sum(n) OVER ()" if weighted else "count(*) OVER ()"
-    rows = workspace.execute(
-        f"SELECT file, line, detail, {total} AS total FROM ({sql}) AS found "
-        f"ORDER BY file NULLS LAST, line NULLS LAST, detail LIMIT {EXAMPLES}")
-    if not rows:
+    """Run a check query: (count, the first examples). ``weighted``: count = sum of ``n``.
+
+    The count and the examples are two queries (the second only when something is found): a
+    window over every found row would hold them all in memory."""
+    total = workspace.execute(
+        f"SELECT {'sum(n)' if weighted else 'count(*)'} FROM ({sql}) AS found")[0][0]
+    if not total:
         return 0, []
-    return int(rows[0][3]), [Example(file, line, detail) for file, line, detail, _ in rows]
+    rows = workspace.execute(
+        f"SELECT file, line, detail FROM ({sql}) AS found "
+        f"ORDER BY file NULLS LAST, line NULLS LAST, detail LIMIT {EXAMPLES}")
+    return int(total), [Example(file, line, detail) for file, line, detail in rows]
