@@ -7,16 +7,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from rich.console import Console
 from rich.table import Table
 
+from kvot.cli.text_table import draw_table
+from kvot.metrics.attainment import AttainmentRow
+
 CENT = Decimal("0.01")
 FORMATS = ("table", "csv", "json")
 NO_QUOTA = "no quota"
 QUOTA_SOURCES = {"team": "team quota", "members": "sum of reps"}
+ROW_FIELDS = tuple(f.name for f in fields(AttainmentRow))
 
 
 def rounded(value: Decimal | None) -> Decimal | None:
@@ -40,7 +44,7 @@ def percent(value: Decimal | None) -> str:
 
 
 def row_dict(row, timezone: str) -> dict:
-    d = asdict(row)
+    d = {name: getattr(row, name) for name in ROW_FIELDS}  # shallow: asdict deep-copies
     for key in ("mrr_closed", "quota", "attainment_pct", "overlay_mrr"):
         d[key] = text(d[key])
     d["period_start"] = str(d["period_start"])
@@ -97,19 +101,19 @@ def report_csv(report) -> str:
     return out.getvalue()
 
 
-def report_table(report) -> Table:
+def report_table(report) -> str:
+    """The terminal table (drawn by ``text_table``: Rich is too slow for long reports)."""
     title = (f"MRR closed vs quota by {report.level}, {report.grain} {report.range_label}, "
              f"{report.currency}, time zone {report.timezone}")
-    table = Table(caption=title, caption_justify="left")
+    columns = [("Name", "left"), ("Period", "left"), ("MRR closed", "right"), ("Quota", "right"),
+               ("Attainment", "right"), ("Deals", "right")]
     show_overlay = any(r.overlay_mrr for r in report.rows)
-    for header, justify in [("Name", "left"), ("Period", "left"), ("MRR closed", "right"),
-                            ("Quota", "right"), ("Attainment", "right"), ("Deals", "right")]:
-        table.add_column(header, justify=justify)
     if show_overlay:
-        table.add_column("Overlay (apart)", justify="right")
+        columns.append(("Overlay (apart)", "right"))
     show_source = report.level == "team"
     if show_source:
-        table.add_column("Quota from")
+        columns.append(("Quota from", "left"))
+    rows = []
     for r in report.rows:
         mark = "" if r.met is None else (" ✓" if r.met else "")
         name = "  " * (len(r.path) - 1) + r.name if r.path else r.name
@@ -119,8 +123,8 @@ def report_table(report) -> Table:
             cells.append(grouped(r.overlay_mrr))
         if show_source:
             cells.append(QUOTA_SOURCES.get(r.quota_source, ""))
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return draw_table(columns, rows, title)
 
 
 def render_report(report, fmt: str) -> str:
@@ -128,7 +132,7 @@ def render_report(report, fmt: str) -> str:
         return report_json(report)
     if fmt == "csv":
         return report_csv(report)
-    return to_text(report_table(report))
+    return report_table(report)
 
 
 def to_text(renderable, width: int | None = None) -> str:
