@@ -6,11 +6,8 @@ import io
 import json
 from decimal import Decimal
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
-from kvot.cli.render import grouped, percent, safe_cell, text, to_text
+from kvot.cli.render import grouped, percent, safe_cell, text
+from kvot.cli.text_table import draw_table
 
 DEAL_HEADERS = [("deal_id", "Deal"), ("name", "Name"), ("close_on", "Closed"), ("kind", "Kind"),
                 ("amount", "Amount"), ("amount_basis", "Basis"), ("months", "÷ months"),
@@ -29,21 +26,19 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _table(title: str, headers, rows: list[dict]) -> Table:
-    present = [(k, h) for k, h in headers if rows and k in rows[0]]
-    table = Table(title=title, title_justify="left")
-    for _, header in present:
-        table.add_column(header)
-    for r in rows:
-        table.add_row(*[_cell(r[k]) for k, _ in present])
-    return table
+def _table(title: str, headers, rows: list[dict]) -> str:
+    if not rows:
+        return f"{title}\n  (none)\n"
+    present = [(k, h) for k, h in headers if k in rows[0]]
+    return draw_table([(h, "left") for _, h in present],
+                      [[_cell(r[k]) for k, _ in present] for r in rows], title=title)
 
 
-def _summary(e) -> Text:
+def _summary(e) -> str:
     quota_text = grouped(e.quota, "no quota")
-    return Text(f"{e.level} {e.id}, {e.period}: MRR closed {grouped(e.mrr_closed)} {e.currency} "
-                f"(sum of 'MRR closed' above) / quota {quota_text} = {percent(e.attainment_pct)}; "
-                f"time zone {e.timezone}")
+    return (f"{e.level} {e.id}, {e.period}: MRR closed {grouped(e.mrr_closed)} {e.currency} "
+            f"(sum of 'MRR closed' above) / quota {quota_text} = {percent(e.attainment_pct)}; "
+            f"time zone {e.timezone}\n")
 
 
 def render_explanation(e, fmt: str) -> str:
@@ -57,7 +52,7 @@ def render_explanation(e, fmt: str) -> str:
     quota_title = {"members": "Quota: members' rows weighted by days in the team",
                    "team": "Quota: explicit team quota", "rep": "Quota rows"}[e.quota_source]
     parts += [_table(quota_title, QUOTA_HEADERS, e.quotas), _summary(e)]
-    return to_text(Group(*parts), width=160)
+    return "".join(parts)
 
 
 def _plain(rows: list[dict]) -> list[dict]:

@@ -24,14 +24,17 @@ def _line(edge: str, cells: list[str], widths: list[int], justify: list[str]) ->
     return edge + edge.join(parts) + edge
 
 
-def draw_table(columns: list[tuple[str, str]], rows: list[list[str]], caption: str = "") -> str:
-    """``columns``: (header, "left" | "right"); ``rows``: cell texts. The table as text."""
+def draw_table(columns: list[tuple[str, str]], rows: list[list[str]], caption: str = "",
+               title: str = "") -> str:
+    """``columns``: (header, "left" | "right"); ``rows``: cell texts. The table as text, with
+    ``title`` above it and ``caption`` below when given."""
     headers = [h for h, _ in columns]
     justify = [j for _, j in columns]
     widths = [cell_len(h) for h in headers]
     for row in rows:
         widths = [max(w, cell_len(c)) for w, c in zip(widths, row)]
-    lines = [_rule("┏", "━", "┳", "┓", widths), _line("┃", headers, widths, justify),
+    lines = [title] if title else []
+    lines += [_rule("┏", "━", "┳", "┓", widths), _line("┃", headers, widths, justify),
              _rule("┡", "━", "╇", "┩", widths)]
     lines += [_line("│", row, widths, justify) for row in rows]
     lines.append(_rule("└", "─", "┴", "┘", widths))
