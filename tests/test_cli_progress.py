@@ -70,7 +70,10 @@ def test_the_bar_shows_stages_and_file_sizes_as_counts():
             steps.update(completed=2)
         with progress.task("reading big.csv", 48_300_000, "bytes") as reading:
             reading.update(completed=12_500_000)
+        with progress.task("querying", 100, "%") as querying:
+            querying.update(completed=37.4)
     text = shown(console)
+    assert re.search(rf"querying +{BAR} 37 %", text)
     assert re.search(rf"attainment: computing on the engine +{BAR} 2/3 steps", text)
     assert re.search(rf"reading big\.csv +{BAR} 12\.5/48\.3 MB", text)
     assert not progress.active()  # the bar listens only while it runs

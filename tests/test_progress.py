@@ -123,19 +123,39 @@ def test_a_rejected_file_stops_its_reading_task_and_writes_nothing(build, tmp_pa
                                                 ("stop", "reading deals.csv")]
 
 
-def test_attainment_reports_its_three_stages(build):
+def test_attainment_reports_its_three_stages_and_the_engine_in_percent(build):
     workspace = build(reps=REPS, deals=DEALS, quotas=QUOTAS)
     recorder = Recorder()
     with progress.reporting(recorder):
         report = kvot.attainment(workspace, by="rep", period="month", reporting_currency="SEK")
     assert len(report.rows) == 4  # 2 reps x 2 months
-    assert recorder.events == [
+    assert [e for e in recorder.events if e[4] == "steps"] == [
         ("start", STAGES[0], 0, 3, "steps"),
         ("update", STAGES[1], 1, 3, "steps"),
         ("update", STAGES[2], 2, 3, "steps"),
         ("update", STAGES[2], 3, 3, "steps"),
         ("stop", STAGES[2], 3, 3, "steps"),
     ]
+    engine = [e for e in recorder.events if e[4] == "%"]
+    assert engine[0] == ("start", STAGES[1], 0, 100, "%")
+    assert engine[-1] == ("stop", STAGES[1], 100, 100, "%")
+    done = [e[2] for e in engine]
+    assert done == sorted(done)
+
+
+def test_a_long_duckdb_query_reports_how_far_it_got(tmp_path):
+    import duckdb
+
+    from kvot.store.query_progress import watching
+
+    db = duckdb.connect()
+    db.execute("CREATE TABLE t AS SELECT range AS i FROM range(30000000)")
+    recorder = Recorder()
+    with progress.reporting(recorder), watching(db, "summing"):
+        db.execute("SELECT sum(i * i % 7), count(DISTINCT i % 1000003) FROM t").fetchall()
+    done = [e[2] for e in recorder.events]
+    assert done[0] == 0 and done[-1] == 100 and done == sorted(done)
+    assert any(0 < d < 100 for d in done), done  # the query ran for a second or more
 
 
 def test_an_export_counts_the_tables_it_writes(build, tmp_path):

@@ -20,7 +20,8 @@ from kvot import progress
 
 
 class CountsColumn(ProgressColumn):
-    """``M/N unit``, or sizes for bytes (``12.5/48.3 MB``); nothing while the total is unknown."""
+    """``M/N unit``, sizes for bytes (``12.5/48.3 MB``), ``37 %`` for percent; nothing while
+    the total is unknown."""
 
     sizes = DownloadColumn()
 
@@ -29,6 +30,8 @@ class CountsColumn(ProgressColumn):
             return Text("")
         if task.fields.get("unit") == "bytes":
             return self.sizes.render(task)
+        if task.fields.get("unit") == "%":
+            return Text(f"{task.completed:.0f} %", style="progress.download")
         return Text(f"{int(task.completed):,}/{int(task.total):,} {task.fields.get('unit', '')}",
                     style="progress.download")
 

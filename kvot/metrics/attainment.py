@@ -182,7 +182,8 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
         if expr is None:
             return report
         steps.update(completed=1, description=STAGES[1])
-        table = expr.to_pyarrow()
+        with workspace.watching(STAGES[1]):
+            table = expr.to_pyarrow()
         steps.update(completed=2, description=STAGES[2])
         paths = team_paths(ctx.tables) if by == "team" else {}
         report.rows.extend(_rows(by, ctx, _in_order(by, table, paths), paths))

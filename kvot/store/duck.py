@@ -8,6 +8,7 @@ import ibis
 import pyarrow as pa
 
 from kvot.errors import WorkspaceError
+from kvot.store.query_progress import watching
 from kvot.store.workspace import Workspace
 
 
@@ -64,3 +65,6 @@ class DuckDBWorkspace(Workspace):
 
     def close(self) -> None:
         self.db.close()
+
+    def watching(self, description: str):
+        return watching(self.db, description)

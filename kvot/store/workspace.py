@@ -52,6 +52,12 @@ class Workspace:
     def close(self) -> None:
         raise NotImplementedError
 
+    @contextmanager
+    def watching(self, description: str) -> Iterator[None]:
+        """Report how far the engine got with the queries run inside the block, where the
+        engine can tell (DuckDB); elsewhere nothing."""
+        yield
+
     # shared
     @property
     def ibis(self) -> ibis.BaseBackend:
