@@ -30,10 +30,11 @@ def _duplicate_ids(ws, settings, today):
 
 def _case_variant_ids(ws, settings, today):
     return found(ws, f"""
-        WITH spelled AS (SELECT DISTINCT lower(trim(deal_id)) AS k, deal_id FROM deals),
-             variants AS (SELECT k, list_sort(list(deal_id)) AS ids FROM spelled
-                          WHERE k IN (SELECT k FROM spelled GROUP BY k HAVING count(*) > 1)
-                          GROUP BY k)
+        WITH clash AS (SELECT lower(trim(deal_id)) AS k FROM deals GROUP BY k
+                       HAVING min(deal_id) <> max(deal_id)),
+             variants AS (SELECT k, list_sort(list(DISTINCT deal_id)) AS ids
+                          FROM (SELECT lower(trim(deal_id)) AS k, deal_id FROM deals)
+                          WHERE k IN (SELECT k FROM clash) GROUP BY k)
         SELECT {file_of('d')} AS file, d.line,
                format('deal id {{}} also appears as {{}}', d.deal_id, v.ids) AS detail
         FROM deals d JOIN variants v ON v.k = lower(trim(d.deal_id))""")
