@@ -12,6 +12,7 @@ whole number up to 999, else by ``mrr.monthly_amount`` per distinct (amount, mon
 """
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyarrow as pa
@@ -27,7 +28,13 @@ SQL_MAX_MONTHS = 999
 
 
 def register(con, name: str, columns: dict[str, tuple[pa.DataType, list]]) -> None:
-    con.register(name, pa.table({k: pa.array(v, t) for k, (t, v) in columns.items()}))
+    """A small table ``name`` in ``con``'s catalog (so views over it can be read from the
+    workspace's connection too)."""
+    con.register("_kvot_arrow_in", pa.table({k: pa.array(v, t) for k, (t, v) in columns.items()}))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _kvot_arrow_in")
+    finally:
+        con.unregister("_kvot_arrow_in")
 
 
 def split(value: Decimal) -> tuple[int, int]:
@@ -37,6 +44,7 @@ def split(value: Decimal) -> tuple[int, int]:
 
 
 # A plain number in a column of the given separator (``{sep}``): DuckDB splits it.
+PLAIN_RE = "-?[0-9]{{1,15}}({sep}[0-9]{{1,10}})?"
 PLAIN = "regexp_matches(amount_text, '^-?[0-9]{{1,15}}(\\{sep}[0-9]{{1,10}})?$')"
 SIMPLE = "regexp_matches(amount_text, '^-?[0-9]{1,15}([.,][0-9]{1,10})?$')"
 
@@ -49,7 +57,8 @@ def amount_sql(con, style: str | None, decide) -> tuple[str, str, str]:
     """(style, SQL whole part, SQL fraction) of ``r.amount_text``, NULL when blank, given
     ``r.plain`` (``PLAIN``); registers ``_amounts(t, ai, af)`` for the texts parse_amount
     reads. Refuses a bad amount."""
-    style = style or decide(_shapes(con), decimal_style)
+    shapes = _shapes(con)
+    style = style or decide(shapes, decimal_style)
     sep = style_separator(style)
     plain = PLAIN.format(sep=sep)
     others = [t for (t,) in con.execute(
@@ -61,14 +70,35 @@ def amount_sql(con, style: str | None, decide) -> tuple[str, str, str]:
     register(con, "_amounts", {"t": (pa.string(), others),
                                "ai": (pa.int64(), [p[0] for p in parts]),
                                "af": (pa.int64(), [p[1] for p in parts])})
+    whole, fraction = _plain_parts(shapes, sep)
+    return (style, f"CASE WHEN r.amount_text = '' THEN NULL WHEN r.plain THEN {whole} ELSE a.ai END",
+            f"CASE WHEN r.amount_text = '' THEN NULL WHEN r.plain THEN {fraction} ELSE a.af END")
+
+
+NARROW_DIGITS = 18  # DuckDB casts text to DECIMAL(18, s) quickly (an int64), wider ones slowly
+
+
+def _plain_parts(shapes: list[str], sep: str) -> tuple[str, str]:
+    """SQL (whole, fraction in 1e-10) of a plain ``r.amount_text``: through DECIMAL(18, s)
+    when every plain amount fits one (s = the most decimals any has), else by splitting the
+    text at the separator."""
+    widths = [_digits(t, sep) for t in shapes if re.fullmatch(PLAIN_RE.format(sep=re.escape(sep)), t)]
+    places = max((f for _, f in widths), default=0)
+    if all(i + places <= NARROW_DIGITS for i, _ in widths):
+        text = "r.amount_text" if sep == "." else "replace(r.amount_text, ',', '.')"
+        value = f"CAST({text} AS DECIMAL({NARROW_DIGITS},{places}))"
+        return (f"CAST(trunc({value}) AS BIGINT)",
+                f"(CAST(({value} - trunc({value})) * {10 ** places} AS BIGINT) * {10 ** (10 - places)})")
     body, sign = "ltrim(r.amount_text, '-')", "(CASE WHEN starts_with(r.amount_text, '-') " \
         "THEN -1 ELSE 1 END)"
-    whole = (f"CASE WHEN r.amount_text = '' THEN NULL WHEN r.plain THEN "
-             f"{sign} * CAST(split_part({body}, '{sep}', 1) AS BIGINT) ELSE a.ai END")
-    fraction = (f"CASE WHEN r.amount_text = '' THEN NULL WHEN r.plain THEN "
-                f"{sign} * CAST(rpad(split_part({body}, '{sep}', 2), 10, '0') AS BIGINT) "
-                "ELSE a.af END")
-    return style, whole, fraction
+    return (f"{sign} * CAST(split_part({body}, '{sep}', 1) AS BIGINT)",
+            f"{sign} * CAST(rpad(split_part({body}, '{sep}', 2), 10, '0') AS BIGINT)")
+
+
+def _digits(text: str, sep: str) -> tuple[int, int]:
+    """(digits before, digits after the separator) of a plain amount."""
+    whole, _, fraction = text.lstrip("-").partition(sep)
+    return len(whole), len(fraction)
 
 
 def _shapes(con) -> list[str]:

@@ -11,6 +11,7 @@ column-wise are listed by the row rules run on those rows alone, with the file's
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ from kvot.ingest.parse import DECIMAL_STYLES
 from kvot.ingest.dates import normalize_date_format
 from kvot.ingest.profiles import PROFILES
 from kvot.ingest.records import ReadResult
+from kvot.ingest.staged import Scratch, private_scratch
 
 COLUMNAR_KINDS = ("deals", "credits")
 
@@ -50,16 +52,26 @@ def refusal(kind: str, path: Path, settings: Settings, sheet: str | None = None)
     return next((why for refused, why in reasons if refused), None)
 
 
-def try_columnar(kind: str, path: Path, settings: Settings,
-                 sheet: str | None = None) -> tuple[ReadResult | None, str | None]:
+def try_columnar(kind: str, path: Path, settings: Settings, sheet: str | None = None,
+                 scratch: Scratch | None = None) -> tuple[ReadResult | None, str | None]:
     """(the columnar result, None), or (None, why the row reader must read the file).
 
-    Raises ImportRejected with the row reader's errors when rows are bad (the errors come
-    from the row rules run on the bad rows alone; with ``on_error = "skip"`` the row reader
-    reads the whole file)."""
+    The records are staged in ``scratch`` (``Staged``); without one, in a private scratch,
+    and returned as an Arrow table. Raises ImportRejected with the row reader's errors when
+    rows are bad (the errors come from the row rules run on the bad rows alone; with
+    ``on_error = "skip"`` the row reader reads the whole file)."""
     why = refusal(kind, path, settings, sheet)
     if why is not None:
         return None, why
+    if scratch is not None:
+        return _staged(kind, Path(path), settings, scratch)
+    with private_scratch() as own:
+        result, why = _staged(kind, Path(path), settings, own)
+        return (None if result is None else replace(result, records=result.records.arrow())), why
+
+
+def _staged(kind: str, path: Path, settings: Settings,
+            scratch: Scratch) -> tuple[ReadResult | None, str | None]:
     from kvot.ingest.credits_table import read_credits_table
     from kvot.ingest.deals_table import Rejected, read_deals_table
 
@@ -67,18 +79,18 @@ def try_columnar(kind: str, path: Path, settings: Settings,
     encoding = getattr(settings, "encoding", None)
     try:
         if kind == "credits":
-            result = read_credits_table(Path(path), settings, profile, decimal=decimal,
-                                        encoding=encoding)
-        else:
-            result = read_deals_table(
-                Path(path), settings, profile, decimal=decimal, encoding=encoding,
-                date_format=normalize_date_format(getattr(settings, "date_format", None)))
+            return read_credits_table(path, settings, profile, scratch, decimal=decimal,
+                                      encoding=encoding), None
+        return read_deals_table(
+            path, settings, profile, scratch, decimal=decimal, encoding=encoding,
+            date_format=normalize_date_format(getattr(settings, "date_format", None))), None
     except NotColumnar as exc:
-        return None, str(exc)
+        why = str(exc)
     except Rejected as exc:  # bad rows, listed by the row rules: the file is rejected
         raise ImportRejected(exc.errors) from None
     except KvotError:  # a missing column, a bad mapping: the row reader says it, in full
-        return None, "rejected"
+        why = "rejected"
     except (duckdb.Error, pa.ArrowException, OverflowError) as exc:  # a value out of range
-        return None, f"not readable column-wise ({type(exc).__name__})"
-    return result, None
+        why = f"not readable column-wise ({type(exc).__name__})"
+    scratch.clear()
+    return None, why

@@ -26,25 +26,24 @@ from kvot.ingest.parse import decimal_style, parse_share, share_style
 from kvot.ingest.profiles import Profile
 from kvot.ingest.records import ReadResult
 from kvot.ingest.source import Source
+from kvot.ingest.staged import Scratch, Staged
 
 FIELDS = ("deal_id", "rep", "share", "credit_type")
 MONEY = pa.decimal128(38, 10)
 
 
-def read_credits_table(path: Path, settings: Settings, profile: Profile, *, decimal=None,
-                       encoding=None) -> ReadResult:
-    """A ``ReadResult`` whose ``records`` is an Arrow table of credits (with ``rep`` text)."""
-    csv = read_csv_table(path, encoding)
-    try:
-        columns = find_columns(csv.table, "credits", profile, settings.mapping,
-                               ("deal_id", "rep", "share"))
-        src = Source(csv.table, columns, settings, profile, decimal, None)
-        return _read(csv, src)
-    finally:
-        csv.close()
+def read_credits_table(path: Path, settings: Settings, profile: Profile, scratch: Scratch, *,
+                       decimal=None, encoding=None) -> ReadResult:
+    """A ``ReadResult`` whose ``records`` are the credits staged in ``scratch`` (``Staged``,
+    with the ``rep`` text)."""
+    csv = read_csv_table(path, scratch.con, encoding)
+    columns = find_columns(csv.table, "credits", profile, settings.mapping,
+                           ("deal_id", "rep", "share"))
+    src = Source(csv.table, columns, settings, profile, decimal, None)
+    return _read(csv, src, scratch)
 
 
-def _read(csv: CsvTable, src: Source) -> ReadResult:
+def _read(csv: CsvTable, src: Source, scratch: Scratch) -> ReadResult:
     con = csv.con
     cells = ", ".join(f"{csv.cell(src.columns.header(f))} AS {f}" for f in FIELDS)
     con.execute(f"CREATE VIEW _rows AS SELECT i, line, {cells} FROM _data")
@@ -61,12 +60,13 @@ def _read(csv: CsvTable, src: Source) -> ReadResult:
     con.execute("""CREATE TABLE _kept AS SELECT c.* FROM _credits_all c
         JOIN _groups g ON g.first = c.i""")
     _reject_bad_deals(csv, src, decimal, style)
-    dropped = con.execute("SELECT coalesce(sum(n - 1), 0) FROM _groups").fetchone()[0]
+    dropped = int(con.execute("SELECT coalesce(sum(n - 1), 0) FROM _groups").fetchone()[0])
     if dropped:
         src.notes.append(f"{dropped} repeated identical credit row(s) dropped")
-    table = con.execute("SELECT deal_id, rep, share, credit_type, line FROM _kept ORDER BY i"
-                        ).to_arrow_table()
-    return src.finish(table, csv.rows)
+    kept = con.execute("SELECT count(*) FROM _kept").fetchone()[0]
+    staged = Staged(scratch, "SELECT deal_id, rep, share, credit_type, line FROM "
+                    f"{scratch.qualified('_kept')} ORDER BY i", kept)
+    return src.finish(staged, csv.rows)
 
 
 def _map_texts(con, src: Source) -> tuple[str, str]:

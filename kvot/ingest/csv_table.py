@@ -9,8 +9,7 @@ limit, a cell that looks like a spreadsheet formula, empty columns left of the t
 
 Cells are trimmed with Python's ``str.strip`` set of white space, so a cell is the same text
 as the row reader's. Each data row keeps its physical line number (the header is line 1),
-found from the file's bytes: a line break ends a record when an even number of quotes came
-before it. Blank rows and total rows (``Total``, ``Summa``, ...) are left out, as the row
+found from the file's bytes (``kvot.ingest.file_bytes``). Blank rows and total rows (``Total``, ``Summa``, ...) are left out, as the row
 reader leaves them out.
 """
 from __future__ import annotations
@@ -24,16 +23,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from kvot.ingest.file_bytes import WHITESPACE, FileFacts, NotColumnar, file_facts, scan
 from kvot.ingest.readers import (EXCEL_SUFFIXES, FORMULA, ZIP_MAGIC, Row, Table, _headers,
                                  is_total, sniff_delimiter)
 
-WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 UTF8_NAMES = ("utf-8", "utf8", "utf-8-sig", "utf_8")
-CHUNK = 1 << 26  # bytes scanned at a time for line breaks
-
-
-class NotColumnar(Exception):
-    """The columnar reader does not take this file; the row reader will (the reason says why)."""
 
 
 def trimmed(column: str) -> str:
@@ -47,6 +41,11 @@ def _edge_space(column: str) -> str:
     return f"regexp_matches({column}, '^[{chars}]|[{chars}]$')"
 
 
+def _edge_plain_space(column: str) -> str:
+    """SQL: the cell starts or ends with a space (enough where no cell holds a line break)."""
+    return f"{column} LIKE ' %' OR {column} LIKE '% '"
+
+
 def _edge_common_space(column: str) -> str:
     """SQL: the cell starts or ends with a space, line feed or carriage return."""
     return " OR ".join(f"{column} LIKE {p}" for p in (
@@ -55,8 +54,8 @@ def _edge_common_space(column: str) -> str:
 
 @dataclass
 class CsvTable:
-    """A CSV file loaded into DuckDB: table ``_file`` (column ``c<k>`` per header, the header
-    record first) and view ``_data`` (``i``, ``line`` and the cells of the data rows: no
+    """A CSV file loaded into DuckDB: view ``_records`` (``i``, ``line`` and a column ``c<k>``
+    per header, the header record first) and view ``_data`` (``i``, ``line`` and the cells of the data rows: no
     blank rows, no total rows)."""
 
     con: duckdb.DuckDBPyConnection
@@ -79,12 +78,11 @@ class CsvTable:
         return [Row(line, dict(zip(headers, values))) for line, *values in self.con.execute(
             f"SELECT line, {cells} FROM _data WHERE {condition} ORDER BY i").fetchall()]
 
-    def close(self) -> None:
-        self.con.close()
 
-
-def read_csv_table(path: Path, encoding: str | None = None) -> CsvTable:
-    """Load ``path`` into a fresh in-memory DuckDB; raise NotColumnar when it cannot."""
+def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection,
+                   encoding: str | None = None) -> CsvTable:
+    """Load ``path`` into tables of ``con`` (a scratch, see ``kvot.ingest.staged``); raise
+    NotColumnar when it cannot."""
     path = Path(path)
     if path.suffix.lower() in EXCEL_SUFFIXES + (".xls",):
         raise NotColumnar("not a CSV file")
@@ -100,165 +98,103 @@ def read_csv_table(path: Path, encoding: str | None = None) -> CsvTable:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = sniff_delimiter(first)
     ncols = len(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
-    lines, rare = scan(path)
-    con = duckdb.connect()
-    try:
-        return _load(con, path, delimiter, ncols, lines, rare)
-    except BaseException:
-        con.close()
-        raise
+    return _load(con, path, delimiter, ncols, file_facts(path))
 
 
-def _load(con, path: Path, delimiter: str, ncols: int, lines: np.ndarray,
-          rare: bool) -> CsvTable:
+def _load(con, path: Path, delimiter: str, ncols: int, facts: FileFacts) -> CsvTable:
     names = [f"c{k}" for k in range(ncols)]
-    spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    source = (f"read_csv(?, delim = ?, quote = '\"', escape = '\"', header = false, "
-              f"auto_detect = false, columns = {spec}, max_line_size = 100000000)")
-    con.register("_lines", pa.table({"line": pa.array(lines, pa.int32())}))
-    try:
-        con.execute(f"CREATE TABLE _file AS SELECT f.*, l.line FROM {source} f "
-                    "POSITIONAL JOIN _lines l", [str(path), delimiter])
-    except duckdb.Error as exc:
-        raise NotColumnar(f"DuckDB cannot read it ({type(exc).__name__})") from None
-    con.unregister("_lines")
+    records, one_line_each = _read_records(con, path, delimiter, names, facts)
     header_cells = [c or "" for c in con.execute(
-        f"SELECT {', '.join(names)} FROM _file WHERE rowid = 0").fetchone()]
+        f"SELECT {', '.join(names)} FROM _records WHERE i = 0").fetchone()]
     headers = _headers(header_cells)
     if len(headers) != ncols or not header_cells[0].strip():
         raise NotColumnar("header with blank cells")
-    spaced, blank_rows = _check_cells(con, names, rare, len(lines))
+    spaced = _check_cells(con, names, facts, one_line_each)
     cells = {n: trimmed(n) if n in spaced else f"coalesce({n}, '')" for n in names}
     blank = " AND ".join(f"{cells[n]} = ''" for n in names)
+    blank_rows = _blank_rows(con, names, blank)
     totals = _total_rows(con)
-    skip = f" AND line NOT IN ({', '.join(map(str, totals))})" if totals else ""
-    con.execute(f"""CREATE VIEW _data AS SELECT rowid AS i, line, {', '.join(names)}
-                    FROM _file WHERE rowid > 0 AND NOT ({blank}){skip}""")
-    rows = len(lines) - 1 - blank_rows - len(totals)
+    keep = (f" AND NOT ({blank})" if blank_rows else "") + (
+        f" AND line NOT IN ({', '.join(map(str, totals))})" if totals else "")
+    con.execute(f"""CREATE VIEW _data AS SELECT i, line, {', '.join(names)}
+                    FROM _records WHERE i > 0{keep}""")
+    rows = records - 1 - blank_rows - len(totals)
     if rows <= 0:
         raise NotColumnar("no data rows")
-    table = Table(str(path), headers, [], int(lines[0]), "utf-8", tuple(totals))
+    first_line = con.execute("SELECT line FROM _records WHERE i = 0").fetchone()[0]
+    table = Table(str(path), headers, [], int(first_line), "utf-8", tuple(totals), facts.checksum)
     return CsvTable(con, table, dict(zip(headers, names)), spaced, rows)
 
 
-def _check_cells(con, names: list[str], rare: bool, records: int) -> tuple[frozenset, int]:
-    """(columns with a cell to trim, blank rows), in one pass over the data rows. Refuse a
-    file whose records DuckDB counts otherwise, a formula or an over-long field: the row
-    reader reports them."""
-    limit = csv.field_size_limit()
-    edge = _edge_space if rare else _edge_common_space
-    checks = ", ".join(
-        f"max(strlen({n})), count(*) FILTER (CASE WHEN contains({n}, '(') OR contains({n}, '|') "
-        f"THEN regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]') ELSE false END), bool_or({edge(n)})"
-        for n in names)
-    blank = " AND ".join(f"(CASE WHEN {n} IS NULL OR {n} = '' THEN true WHEN ascii({n}) > 32 AND "
-                         f"ascii({n}) < 128 THEN false ELSE {trimmed(n)} = '' END)"
-                         for n in names)
-    found = con.execute(f"SELECT count(*) + 1, count(*) FILTER ({blank}), {checks} "
-                        "FROM _file WHERE rowid > 0").fetchone()
-    if found[0] != records or records < 2:
+def _read_records(con, path: Path, delimiter: str, names: list[str],
+                  facts: FileFacts) -> tuple[int, bool]:
+    """Table ``_file`` (the records as DuckDB reads them) and view ``_records`` (``i`` from 0,
+    ``line``, the cells); the number of records, and whether each is one line."""
+    spec = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    source = (f"read_csv(?, delim = ?, quote = '\"', escape = '\"', header = false, "
+              f"auto_detect = false, columns = {spec}, max_line_size = 4000000)")
+    try:
+        con.execute(f"CREATE TABLE _file AS SELECT * FROM {source}", [str(path), delimiter])
+    except duckdb.Error as exc:
+        raise NotColumnar(f"DuckDB cannot read it ({type(exc).__name__})") from None
+    records = con.execute("SELECT count(*) FROM _file").fetchone()[0]
+    if records < 2:
+        raise NotColumnar("no data rows")
+    cells = ", ".join(names)
+    if records == facts.lines:  # every record is one line
+        con.execute(f"CREATE VIEW _records AS SELECT rowid AS i, rowid + 1 AS line, {cells} "
+                    "FROM _file")
+        return records, True
+    lines = scan(path)
+    if len(lines) != records:
         raise NotColumnar("records and line breaks disagree")
-    longest, formulas, spaced = found[2::3], found[3::3], found[4::3]
+    con.register("_lines", pa.table({"i": np.arange(records, dtype=np.int64), "line": lines}))
+    con.execute("CREATE TABLE _line_of AS SELECT * FROM _lines")
+    con.unregister("_lines")
+    con.execute(f"CREATE VIEW _records AS SELECT f.rowid AS i, l.line, {cells} FROM _file f "
+                "JOIN _line_of l ON l.i = f.rowid")
+    return records, False
+
+
+def _check_cells(con, names: list[str], facts: FileFacts, one_line_each: bool) -> frozenset:
+    """The columns with a cell to trim, in one pass over the data rows. Refuse a file with a
+    formula or an over-long field: the row reader reports them."""
+    limit = csv.field_size_limit()
+    edge = (_edge_space if facts.rare else _edge_plain_space if one_line_each
+            else _edge_common_space)
+    checks = ", ".join(f"max(strlen({n})), bool_or({edge(n)})" for n in names)
+    found = con.execute(f"SELECT {checks} FROM _records WHERE i > 0").fetchone()
+    longest, spaced = found[0::2], found[1::2]
     if any((n or 0) > limit for n in longest):
         raise NotColumnar("an over-long field")
-    if any(formulas):
-        where = " OR ".join(f"regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]')" for n in names)
-        for cells in con.execute(f"SELECT {', '.join(names)} FROM _file "
-                                 f"WHERE rowid > 0 AND ({where})").fetchall():
-            if any(c is not None and FORMULA.match(c.strip()) for c in cells):
-                raise NotColumnar("a formula")
-    return frozenset(n for n, s in zip(names, spaced) if s), found[1]
+    if facts.formulas:
+        _refuse_formulas(con, names)
+    return frozenset(n for n, s in zip(names, spaced) if s)
+
+
+def _refuse_formulas(con, names: list[str]) -> None:
+    """NotColumnar when a cell looks like a spreadsheet formula (``readers.FORMULA``)."""
+    where = " OR ".join(f"((contains({n}, '=') OR contains({n}, '(') OR contains({n}, '|')) AND "
+                        f"regexp_matches({n}, '^[^A-Za-z0-9]*[=+\\-@]'))" for n in names)
+    for cells in con.execute(f"SELECT {', '.join(names)} FROM _records "
+                             f"WHERE i > 0 AND ({where})").fetchall():
+        if any(c is not None and FORMULA.match(c.strip()) for c in cells):
+            raise NotColumnar("a formula")
+
+
+def _blank_rows(con, names: list[str], blank: str) -> int:
+    """Data rows whose every cell is blank (the first cell found blank-looking first)."""
+    c0 = names[0]
+    return con.execute(f"SELECT count(*) FROM _records WHERE i > 0 AND ({c0} IS NULL OR "
+                       f"unicode({c0}) <= 32 OR unicode({c0}) >= 128) AND {blank}").fetchone()[0]
+
+
+TOTAL_INITIALS = [ord(c) for c in "tTgGsS"] + [ord(c) for c in WHITESPACE if ord(c) < 128]
 
 
 def _total_rows(con) -> list[int]:
     """Lines whose first cell is a total label (checked in Python, on a superset from SQL)."""
-    rows = con.execute("SELECT line, c0 FROM _file WHERE rowid > 0 AND "
-                       "(regexp_matches(c0, '^\\s*[tTgGsS]') OR "
-                       "regexp_matches(c0, '[^\\x00-\\x7f]'))").fetchall()
+    initials = ", ".join(map(str, TOTAL_INITIALS))
+    rows = con.execute(f"SELECT line, c0 FROM _records WHERE i > 0 AND "
+                       f"(unicode(c0) IN ({initials}) OR unicode(c0) >= 128)").fetchall()
     return [line for line, c0 in rows if is_total(c0)]
-
-
-RARE_BYTES = [ord(c) for c in WHITESPACE if ord(c) < 128 and c not in " \n\r"]
-# UTF-8 of the non-ASCII spaces, by lead byte: the allowed second and third bytes
-RARE_SEQUENCES = {0xC2: [(0x85, None), (0xA0, None)], 0xE1: [(0x9A, (0x80,))],
-                  0xE2: [(0x80, tuple(range(0x80, 0x8B)) + (0xA8, 0xA9, 0xAF)), (0x81, (0x9F,))],
-                  0xE3: [(0x80, (0x80,))]}
-assert {c.encode()[0] for c in WHITESPACE if ord(c) >= 128} == set(RARE_SEQUENCES)
-
-
-def scan(path: Path) -> tuple[np.ndarray, bool]:
-    """(the physical line on which each non-empty record starts, whether the file has white
-    space that is not a space or line break). A line break ends a record when an even
-    number of quote characters came before it."""
-    starts: list[np.ndarray] = []
-    quotes = lines_before = offset = 0
-    record_byte, record_line, last_byte = 0, 1, -1  # where the current record starts
-    rare, tail = False, b""
-    with open(path, "rb") as f:
-        while block := f.read(CHUNK):
-            buf = np.frombuffer(block, np.uint8)
-            rare = rare or _rare_spaces(buf, tail)
-            tail = block[-2:]
-            breaks = np.flatnonzero(buf == 10)
-            returns = np.flatnonzero(buf == 13)
-            if len(returns) and _lone_return(buf, returns, f):
-                raise NotColumnar("carriage returns without line feeds")
-            quote_at = np.flatnonzero(buf == 34)
-            parity = (quotes + np.searchsorted(quote_at, breaks)) & 1
-            ending = np.flatnonzero(parity == 0)
-            if len(ending):
-                ends = breaks[ending]
-                end_line = lines_before + ending + 1  # the line each record ends on
-                begin = np.concatenate(([record_byte - offset], ends[:-1] + 1))
-                begin_line = np.concatenate(([record_line], end_line[:-1] + 1))
-                length = ends - begin
-                one = length == 1
-                first = np.full(len(ends), -1)
-                first[one] = np.where(begin[one] >= 0, buf[np.maximum(begin[one], 0)], last_byte)
-                starts.append(begin_line[(length > 0) & ~(one & (first == 13))])
-                record_byte, record_line = offset + int(ends[-1]) + 1, int(end_line[-1]) + 1
-            quotes += len(quote_at)
-            lines_before += len(breaks)
-            offset += len(block)
-            last_byte = int(buf[-1])
-    if offset > record_byte:  # a last record without a line break
-        starts.append(np.array([record_line]))
-    lines = np.concatenate(starts).astype(np.int32) if starts else np.array([], np.int32)
-    return lines, rare
-
-
-def _rare_spaces(buf: np.ndarray, tail: bytes) -> bool:
-    """Whether the block (after ``tail``, the previous block's last bytes) has a white space
-    other than space, line feed or carriage return."""
-    low = buf < 32
-    if np.any(low) and np.isin(buf[low], RARE_BYTES).any():
-        return True
-    if any(c in WHITESPACE for c in (tail + buf[:2].tobytes()).decode("utf-8", "ignore")):
-        return True
-    high = np.flatnonzero(buf >= 0xC2)
-    if not len(high):
-        return False
-    padded = np.concatenate((buf, np.zeros(2, np.uint8)))
-    for lead, sequences in RARE_SEQUENCES.items():
-        at = high[buf[high] == lead]
-        for second, thirds in sequences:
-            hit = padded[at + 1] == second
-            if thirds is not None:
-                hit &= np.isin(padded[at + 2], thirds)
-            if hit.any():
-                return True
-    return False
-
-
-def _lone_return(buf: np.ndarray, returns: np.ndarray, f) -> bool:
-    """A carriage return not followed by a line feed (the row reader breaks lines there)."""
-    after = returns + 1
-    inside = after < len(buf)
-    if np.any(buf[after[inside]] != 10):
-        return True
-    if not np.all(inside):  # a CR ends the block: peek at the next byte
-        here = f.tell()
-        following = f.read(1)
-        f.seek(here)
-        return following != b"\n"
-    return False

@@ -36,28 +36,27 @@ from kvot.ingest.mrr import months_for
 from kvot.ingest.profiles import Profile
 from kvot.ingest.records import ReadResult
 from kvot.ingest.source import Source
+from kvot.ingest.staged import Scratch, Staged
 
 MONEY = pa.decimal128(38, 10)
 FIELDS = ("deal_id", "name", "owner", "stage", "kind", "close_date", "currency",
           "billing_period", "term_months", "pipeline")
 
 
-def read_deals_table(path: Path, settings: Settings, profile: Profile, *, decimal=None,
-                     date_format=None, encoding=None) -> ReadResult:
-    """A ``ReadResult`` whose ``records`` is an Arrow table of deals (with ``owner`` text)."""
-    csv = read_csv_table(path, encoding)
-    try:
-        columns = find_columns(csv.table, "deals", profile, settings.mapping,
-                               ("deal_id", "close_date"))
-        if columns.has("line_id"):
-            raise NotColumnar("line items")
-        src = Source(csv.table, columns, settings, profile, decimal, date_format)
-        return _read(csv, src)
-    finally:
-        csv.close()
+def read_deals_table(path: Path, settings: Settings, profile: Profile, scratch: Scratch, *,
+                     decimal=None, date_format=None, encoding=None) -> ReadResult:
+    """A ``ReadResult`` whose ``records`` are the deals staged in ``scratch`` (``Staged``,
+    with the ``owner`` text)."""
+    csv = read_csv_table(path, scratch.con, encoding)
+    columns = find_columns(csv.table, "deals", profile, settings.mapping,
+                           ("deal_id", "close_date"))
+    if columns.has("line_id"):
+        raise NotColumnar("line items")
+    src = Source(csv.table, columns, settings, profile, decimal, date_format)
+    return _read(csv, src, scratch)
 
 
-def _read(csv: CsvTable, src: Source) -> ReadResult:
+def _read(csv: CsvTable, src: Source, scratch: Scratch) -> ReadResult:
     field, basis, won, currency = deal_choices(src)
     cols = DealColumns(field, basis, {}, {}, won, currency)
     con = csv.con
@@ -66,18 +65,15 @@ def _read(csv: CsvTable, src: Source) -> ReadResult:
                 f"{csv.cell(src.columns.header(field))} AS amount_text FROM _data")
     choices = _map_texts(con, src, cols)
     kind_notes = _kind_notes(con, src)
-    choices["decimal"] = _deals_all(con, src)
+    choices["decimal"] = _deal_views(con, src)
     _reject_bad_rows(csv, src, choices)
-    con.execute("DROP VIEW _rows")
-    con.execute("DROP VIEW _data")
-    con.execute("DROP TABLE _file")
-    table, dropped = _one_per_deal(con, cols.basis)
+    staged, dropped = _one_per_deal(scratch, cols.basis, csv.rows)
     if dropped:
         src.notes.append(f"{dropped} repeated identical row(s) dropped (one deal, one row)")
     if not src.has("kind"):
         src.notes.append("no kind column: every deal is new business")
     src.notes.extend(kind_notes)
-    return src.finish(table, csv.rows)
+    return src.finish(staged, csv.rows)
 
 
 def distinct(con, expr: str, where: str = "true") -> list[str]:
@@ -179,66 +175,97 @@ FREE = "(coalesce(ai, 0) = 0 AND coalesce(af, 0) = 0 AND billing_period = '' AND
 
 
 def _problems(src: Source) -> str:
-    """SQL: the row has an error the row reader would report."""
+    """SQL over ``_deals_view``: the row has an error the row reader would report (cheap
+    tests first: the amount is parsed only where a test needs it)."""
     problems = ["deal_id = ''", "(is_won AND close_date = '')", "(is_won AND amount_text = '')",
-                f"(NOT {FREE} AND exact IS NULL)", "(close_date <> '' AND close_on IS NULL)",
-                "(amount_text <> '' AND ai IS NULL)", "currency IS NULL"]
+                f"(exact IS NULL AND NOT {FREE})", "(close_date <> '' AND close_on IS NULL)",
+                "(amount_text <> '' AND NOT plain AND other_ai IS NULL)", "currency IS NULL"]
     if src.has("stage"):
         problems.append("stage = ''")
     if src.has("owner"):
         problems.append("(is_won AND owner = '')")
     if src.has("kind"):
-        problems += ["(kind_text <> '' AND kind IS NULL)", "(kind_text = '' AND is_won)"]
-    return " OR ".join(problems)
+        problems += ["(kind_text <> '' AND kind_found IS NULL)", "(kind_text = '' AND is_won)"]
+    return "(" + " OR ".join(problems) + ")"
 
 
-def _deals_all(con, src: Source) -> str:
-    """``_deals_all``: every row's deal values, from the mapping tables, and whether the row
-    is bad; returns the amount column's decimal style."""
+def _deal_views(con, src: Source) -> str:
+    """Views ``_parsed`` (every row's texts joined to their parsed values) and
+    ``_deals_view`` (the deal values of every row); returns the amount column's decimal style."""
     style, whole, fraction = amount_sql(con, src.decimal, _decide)
     has = src.has
-    con.execute(f"""CREATE TEMP VIEW _parsed AS SELECT r.i, r.line, r.deal_id,
+    con.execute(f"""CREATE VIEW _parsed AS SELECT r.i, r.line, r.deal_id,
             nullif(r.name, '') AS name, r.owner, {"r.stage" if has("stage") else "'Won'"} AS stage,
             {"coalesce(s.won, false)" if has("stage") else "true"} AS is_won,
-            r.kind AS kind_text, k.kind AS kind, coalesce(p.renewal, false) AS renewal,
-            c.closed_at, c.close_on, r.close_date, cur.code AS currency,
-            {whole} AS ai, {fraction} AS af, r.amount_text, r.billing_period, r.term_months,
-            m.exact, m.months, m.whole
+            r.kind AS kind_text, k.kind AS kind_found, coalesce(p.renewal, false) AS renewal,
+            c.closed_at, c.close_on, r.close_date, cur.code AS currency, r.plain,
+            a.ai AS other_ai, {whole} AS ai, {fraction} AS af, r.amount_text, r.billing_period,
+            r.term_months, m.exact, m.months, m.whole
         FROM (SELECT *, {PLAIN.format(sep=style_separator(style))} AS plain FROM _rows) r
         LEFT JOIN _kinds k ON k.t = r.kind LEFT JOIN _pipes p ON p.t = r.pipeline
         LEFT JOIN _stages s ON s.t = r.stage LEFT JOIN _closes c ON c.t = r.close_date
         LEFT JOIN _currencies cur ON cur.t = r.currency
         LEFT JOIN _amounts a ON a.t = r.amount_text
         LEFT JOIN _months m ON m.period = r.billing_period AND m.term = r.term_months""")
-    python_mrr(con, style, "_rows r JOIN _months m ON m.period = r.billing_period AND "
-               "m.term = r.term_months WHERE m.whole IS NULL AND m.exact IS NOT NULL")
-    kind = ("CASE WHEN renewal THEN 'renewal' ELSE coalesce(kind, 'other') END"
+    kind = ("CASE WHEN renewal THEN 'renewal' ELSE coalesce(kind_found, 'other') END"
             if has("kind") else "CASE WHEN renewal THEN 'renewal' ELSE 'new' END")
     mi, mf = mrr_sql("coalesce(ai, 0)", "coalesce(af, 0)", "whole")
-    con.execute(f"""CREATE TABLE _deals_all AS SELECT i, line, deal_id, name, owner, stage,
-            is_won, {kind} AS kind, closed_at, close_on, coalesce(ai, 0) AS ai,
-            coalesce(af, 0) AS af, CASE WHEN {FREE} THEN '1' ELSE p.exact END AS months_exact,
-            CASE WHEN {FREE} THEN CAST(1 AS DECIMAL(38,10)) ELSE p.months END AS months,
-            CASE WHEN {FREE} THEN 0 WHEN whole IS NOT NULL THEN {mi} ELSE x.mi END AS mi,
-            CASE WHEN {FREE} THEN 0 WHEN whole IS NOT NULL THEN {mf} ELSE x.mf END AS mf,
-            currency, {_problems(src)} AS bad
-        FROM _parsed p LEFT JOIN _mrr x ON x.t = p.amount_text AND x.m = p.exact""")
-    con.execute("DROP VIEW _parsed")
+    python = con.execute("SELECT count(*) FROM _months WHERE whole IS NULL AND exact IS NOT NULL"
+                         ).fetchone()[0]
+    if python:
+        python_mrr(con, style, "_rows r JOIN _months m ON m.period = r.billing_period AND "
+                   "m.term = r.term_months WHERE m.whole IS NULL AND m.exact IS NOT NULL")
+    other = ("x.mi", "x.mf") if python else ("NULL", "NULL")
+    con.execute(f"""CREATE VIEW _deals_view AS SELECT p.*, {kind} AS kind,
+            CASE WHEN {FREE} THEN '1' ELSE p.exact END AS months_exact,
+            CASE WHEN {FREE} THEN CAST(1 AS DECIMAL(38,10)) ELSE p.months END AS months_used,
+            CASE WHEN {FREE} THEN 0 WHEN whole IS NOT NULL THEN {mi} ELSE {other[0]} END AS mi,
+            CASE WHEN {FREE} THEN 0 WHEN whole IS NOT NULL THEN {mf} ELSE {other[1]} END AS mf
+        FROM _parsed p{" LEFT JOIN _mrr x ON x.t = p.amount_text AND x.m = p.exact" if python else ""}""")
     return style
+
+
+BAD_TEXTS = ("_kinds WHERE t <> '' AND kind IS NULL", "_closes WHERE close_on IS NULL",
+             "_currencies WHERE code IS NULL", "_months WHERE exact IS NULL",
+             "_amounts WHERE ai IS NULL")
+
+
+def _bad_rows_sql(con, src: Source) -> str:
+    """SQL: the rows of ``_deals_view`` with a problem. When no text of a look-up column is
+    bad (the usual case), only blank cells can be: they are found in ``_rows`` itself."""
+    if any(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in BAD_TEXTS):
+        return f"SELECT i FROM _deals_view WHERE {_problems(src)}"
+    won = "s.won" if src.has("stage") else "true"
+    blank = ["r.deal_id = ''", f"({won} AND (r.close_date = '' OR r.amount_text = ''))"]
+    if src.has("stage"):
+        blank.append("r.stage = ''")
+    if src.has("owner"):
+        blank.append(f"({won} AND r.owner = '')")
+    if src.has("kind"):
+        blank.append(f"(r.kind = '' AND {won})")
+    return (f"SELECT r.i FROM _rows r LEFT JOIN _stages s ON s.t = r.stage "
+            f"WHERE {' OR '.join(blank)}")
 
 
 def _reject_bad_rows(csv: CsvTable, src: Source, choices: dict) -> None:
     """Raise ``Rejected`` with the row reader's errors when a row is bad or a deal repeats
-    with other values: the row rules run on those rows alone, with the file-wide choices."""
+    with other values: the row rules run on those rows alone, with the file-wide choices.
+    Repeats whose cells are all the same cannot conflict: only the others are compared."""
     con = csv.con
-    con.execute("CREATE TABLE _repeated AS SELECT deal_id, min(i) AS first, count(*) AS n "
-                "FROM _deals_all WHERE NOT bad GROUP BY deal_id HAVING count(*) > 1")
-    con.execute(f"""CREATE TABLE _conflicts AS SELECT deal_id FROM (
-            SELECT DISTINCT {', '.join(VALUES)} FROM _deals_all
-            WHERE NOT bad AND deal_id IN (SELECT deal_id FROM _repeated))
+    cells = ", ".join(f for f in FIELDS if f != "deal_id")
+    con.execute(f"""CREATE TABLE _repeated AS SELECT deal_id, min(i) AS first, count(*) AS n,
+            min(h) <> max(h) AS differ
+        FROM (SELECT deal_id, i, hash({cells}, amount_text) AS h FROM _rows)
         GROUP BY deal_id HAVING count(*) > 1""")
-    involved = ("SELECT i FROM _deals_all WHERE bad OR deal_id IN "
-                "(SELECT deal_id FROM _conflicts)")
+    differing = "SELECT deal_id FROM _repeated WHERE differ"
+    if not con.execute(f"SELECT count(*) FROM ({differing})").fetchone()[0]:
+        differing = "SELECT NULL::VARCHAR AS deal_id WHERE false"
+    con.execute(f"""CREATE TABLE _conflicts AS SELECT deal_id FROM (
+            SELECT DISTINCT {', '.join(VALUES)} FROM _deals_view
+            WHERE deal_id IN ({differing}) AND NOT {_problems(src)})
+        GROUP BY deal_id HAVING count(*) > 1""")
+    involved = f"{_bad_rows_sql(con, src)} UNION ALL SELECT i FROM _rows WHERE deal_id IN " \
+        "(SELECT deal_id FROM _conflicts)"
     if not con.execute(f"SELECT count(*) FROM ({involved})").fetchone()[0]:
         return
     if src.settings.on_error == "skip":
@@ -259,28 +286,31 @@ class Rejected(ImportRejected):
 
 
 VALUES = ("deal_id", "name", "owner", "stage", "is_won", "kind", "closed_at", "close_on",
-          "ai", "af", "months_exact", "months", "mi", "mf", "currency")
+          "coalesce(ai, 0)", "coalesce(af, 0)", "months_exact", "months_used", "mi", "mf",
+          "currency")
 
 
-def _one_per_deal(con, basis: str) -> tuple[pa.Table, int]:
-    """The first row of each deal (identical repeats dropped) and how many were dropped."""
-    repeated, extra = con.execute("SELECT count(*), coalesce(sum(n - 1), 0) FROM _repeated"
-                                  ).fetchone()
-    table = con.execute(f"""SELECT deal_id, name, owner, stage, is_won, kind, closed_at,
-            close_on, {money('ai', 'af', 'amount')}, '{basis}' AS amount_basis, months,
-            {money('mi', 'mf', 'mrr')}, currency, line
-        FROM _deals_all d
-        WHERE NOT EXISTS (SELECT 1 FROM _repeated r WHERE r.deal_id = d.deal_id AND d.i > r.first)
-        ORDER BY i""").to_arrow_table()
-    return table, int(extra)
+def _one_per_deal(scratch: Scratch, basis: str, rows: int) -> tuple[Staged, int]:
+    """The first row of each deal (identical repeats dropped), staged, and how many were
+    dropped."""
+    con, q = scratch.con, scratch.qualified
+    extra = int(con.execute("SELECT coalesce(sum(n - 1), 0) FROM _repeated").fetchone()[0])
+    con.execute("CREATE TABLE _later AS SELECT r.i FROM _rows r JOIN _repeated p "
+                "ON p.deal_id = r.deal_id WHERE r.i > p.first")
+    select = f"""SELECT deal_id, name, owner, stage, is_won, kind, closed_at, close_on,
+            {money('coalesce(ai, 0)', 'coalesce(af, 0)', 'amount')}, '{basis}' AS amount_basis,
+            months_used AS months, {money('mi', 'mf', 'mrr')}, currency, line
+        FROM {q('_deals_view')} d ANTI JOIN {q('_later')} l ON l.i = d.i"""
+    owners = f"SELECT owner, min(line) AS first_line FROM {q('_rows')} GROUP BY owner"
+    return Staged(scratch, select, rows - extra, {"owner": owners}), extra
 
 
 def _kind_notes(con, src: Source) -> list[str]:
     """``kind_conflicts.kind_conflict_notes``, counted in DuckDB over the same rows."""
     if not src.has("kind"):
         return []
-    names = distinct(con, "name", "regexp_matches(lower(name), 'new|existing|renewal|upsell|"
-                     "expansion') OR regexp_matches(name, '[^\\x00-\\x7f]')")
+    names = distinct(con, "name", "regexp_matches(name, '(?i)new|existing|renewal|upsell|"
+                     "expansion|[^\\x00-\\x7f]')")
     said = [next((k for w, k in NAME_KINDS.items() if w in " ".join(n.casefold().split())),
                  None) for n in names]
     register(con, "_names", {"t": (pa.string(), names), "said": (pa.string(), said)})

@@ -60,6 +60,7 @@ class Table:
     header_line: int = 1
     encoding: str | None = None  # None for XLSX
     total_lines: tuple[int, ...] = ()  # rows labelled Total, Summa, ... (skipped)
+    checksum: str | None = None  # SHA-256 of the file, when the reader computed it
 
 
 def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:

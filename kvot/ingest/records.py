@@ -94,6 +94,7 @@ class ReadResult(Generic[T]):
     file: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
     rejects: list[RowError] = field(default_factory=list)  # rows set aside (on_error = "skip")
+    checksum: str | None = None  # SHA-256 of the file, when the reader computed it
 
 
 def drop_repeats(records: list[T], key: Callable[[T], Hashable], file: str,

@@ -136,7 +136,7 @@ class Source:
             self.notes.append(f"total row(s) ignored (line {lines})")
         return ReadResult(records, self.columns.notes + self.notes,
                           len(self.rows) if rows_read is None else rows_read,
-                          self.file, dict(self.columns.found), self.errors)
+                          self.file, dict(self.columns.found), self.errors, self.table.checksum)
 
     def _set_aside(self, records: list[T]) -> list[T]:
         """Records of good rows. Bad rows reject the file, unless ``on_error = "skip"`` and

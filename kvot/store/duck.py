@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
 import duckdb
 import ibis
 import pyarrow as pa
 
 from kvot.errors import WorkspaceError
+from kvot.ingest.staged import Scratch, Staged
 from kvot.store.query_progress import watching
 from kvot.store.workspace import Workspace
 
 
+SCRATCH = "_kvot_scratch"
 MEMORY_ENV = "KVOT_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
 
@@ -30,6 +34,7 @@ class DuckDBWorkspace(Workspace):
     def __init__(self, location: str, db: duckdb.DuckDBPyConnection):
         super().__init__(location)
         self.db = db
+        self._views: dict[str, list[str]] = {}  # staged rows as temporary views -> look-ups
 
     @classmethod
     def connect(cls, location: str) -> "DuckDBWorkspace":
@@ -57,11 +62,37 @@ class DuckDBWorkspace(Workspace):
         if rows:
             self.db.executemany(sql, rows)
 
-    def load_temp(self, name: str, table: pa.Table) -> None:
-        self.db.register(name, table)
+    def load_temp(self, name: str, table: pa.Table | Staged) -> None:
+        if isinstance(table, Staged) and table.scratch.shared:
+            for lookup, rows in table.lookups.items():
+                self.db.register(lookup, rows)
+            self.db.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {table.select}")
+            self._views[name] = list(table.lookups)
+            return
+        self.db.register(name, table.arrow() if isinstance(table, Staged) else table)
 
     def drop_temp(self, name: str) -> None:
-        self.db.unregister(name)
+        if name in self._views:
+            self.db.execute(f"DROP VIEW IF EXISTS {name}")
+            for lookup in self._views.pop(name):
+                self.db.unregister(lookup)
+        else:
+            self.db.unregister(name)
+
+    @contextmanager
+    def scratch(self) -> Iterator[Scratch]:
+        """An in-memory catalog attached to the workspace's DuckDB: the readers' tables share
+        its memory limit (spilling to ``<workspace>.tmp``) and the writer reads them directly."""
+        self.db.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
+        self.db.execute(f"ATTACH ':memory:' AS {SCRATCH}")
+        con = self.db.cursor()
+        try:
+            con.execute(f"USE {SCRATCH}")
+            home = self.db.execute("SELECT current_database()").fetchone()[0]
+            yield Scratch(con, SCRATCH, shared=True, workspace_catalog=home)
+        finally:
+            con.close()
+            self.db.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
 
     def close(self) -> None:
         self.db.close()

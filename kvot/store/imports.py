@@ -6,16 +6,16 @@ Every import, even one that changed nothing, is recorded in ``_kvot_imports``.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pyarrow as pa
 
 from kvot import progress
 from kvot.config import Settings
 from kvot.errors import KvotError
 from kvot.ingest import read_records
-from kvot.ingest.columnar import try_columnar
+from kvot.ingest.columnar import refusal, try_columnar
+from kvot.ingest.staged import Scratch, Staged
 from kvot.store import tables
 from kvot.store.roster import Roster
 
@@ -54,8 +54,14 @@ def import_file(workspace, kind: str, path: Path | str, settings: Settings,
     workspace rows, notes and errors.
     """
     path = Path(path)
-    result = read_file(kind, path, settings, sheet, columnar)
-    writer = tables.TABLE_WRITERS[kind] if isinstance(result.records, pa.Table) else \
+    staging = columnar and refusal(kind, path, settings, sheet) is None
+    with workspace.scratch() if staging else nullcontext() as scratch:
+        result = read_file(kind, path, settings, sheet, scratch)
+        return _write(workspace, kind, path, result)
+
+
+def _write(workspace, kind: str, path: Path, result) -> ImportResult:
+    writer = tables.TABLE_WRITERS[kind] if isinstance(result.records, Staged) else \
         tables.WRITERS[kind]
     notes = list(result.notes)
     writing = progress.task(f"writing {kind} to the workspace", len(result.records), "rows")
@@ -67,19 +73,21 @@ def import_file(workspace, kind: str, path: Path | str, settings: Settings,
         workspace.execute(
             "INSERT INTO _kvot_imports (import_id, kind, file, checksum, rows_read, rows_changed, "
             "notes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-            [import_id, kind, str(path), checksum(path), result.rows_read, changed, "\n".join(notes)])
+            [import_id, kind, str(path), result.checksum or checksum(path), result.rows_read, changed, "\n".join(notes)])
         record_rejects(workspace, import_id, result.rejects)
         writing.update(completed=len(result.records))
     return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes,
                         len(result.rejects))
 
 
-def read_file(kind: str, path: Path, settings: Settings, sheet: str | None, columnar: bool):
-    """The file's records, column-wise when it can be (see :func:`import_file`); the
-    progress counts the file's bytes, all of them once it is read."""
+def read_file(kind: str, path: Path, settings: Settings, sheet: str | None,
+              scratch: Scratch | None):
+    """The file's records, staged column-wise in ``scratch`` when it can be (see
+    :func:`import_file`), else read row by row; the progress counts the file's bytes, all of
+    them once it is read."""
     size = file_size(path)
     with progress.task(f"reading {path.name}", size, "bytes") as reading:
-        result = try_columnar(kind, path, settings, sheet)[0] if columnar else None
+        result = try_columnar(kind, path, settings, sheet, scratch)[0] if scratch else None
         if result is None:
             result = read_records(kind, path, settings, sheet=sheet)
         reading.update(completed=size)

@@ -12,6 +12,7 @@ import ibis
 import pyarrow as pa
 
 from kvot.errors import WorkspaceError
+from kvot.ingest.staged import BATCH_ROWS, Staged
 from kvot.store.workspace import Workspace
 
 SQL_TYPES = {"string": "VARCHAR", "bool": "BOOLEAN", "date32[day]": "DATE",
@@ -71,13 +72,15 @@ class PostgresWorkspace(Workspace):
             with self.con.cursor() as cur:
                 cur.executemany(sql.replace("?", "%s"), rows)
 
-    def load_temp(self, name: str, table: pa.Table) -> None:
-        columns = ", ".join(f"{f.name} {_sql_type(f.type)}" for f in table.schema)
+    def load_temp(self, name: str, table: pa.Table | Staged) -> None:
+        """A temporary table filled by COPY; staged rows stream over batch by batch."""
+        batches = table.batches() if isinstance(table, Staged) else table.to_reader(BATCH_ROWS)
+        columns = ", ".join(f"{f.name} {_sql_type(f.type)}" for f in batches.schema)
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
         self.con.execute(f"CREATE TEMP TABLE {name} ({columns})")
-        names = ", ".join(table.column_names)
+        names = ", ".join(batches.schema.names)
         with self.con.cursor() as cur, cur.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
-            for batch in table.to_batches(65536):
+            for batch in batches:
                 for row in zip(*(col.to_pylist() for col in batch.columns)):
                     copy.write_row(row)
 

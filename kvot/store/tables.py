@@ -6,9 +6,9 @@ from datetime import timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from kvot.errors import ImportRejected, RowError
+from kvot.ingest.staged import Staged
 from kvot.store.closure import rebuild_closure
 from kvot.store.roster import AmbiguousName, Roster
 from kvot.store.write import replace_groups
@@ -72,20 +72,20 @@ def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
     return replace_groups(ws, "deals", table, ["deal_id"], import_id)
 
 
-def write_deal_table(ws, table: pa.Table, roster: Roster, import_id: int, file: str) -> int:
-    """``write_deals`` for deals read column-wise: an Arrow table with the ``owner`` text.
+def write_deal_table(ws, staged: Staged, roster: Roster, import_id: int, file: str) -> int:
+    """``write_deals`` for deals read column-wise: staged rows with the ``owner`` text.
 
     Owners resolve through the roster once per distinct owner, in order of first appearance
     (so new reps are added in the order ``write_deals`` adds them).
     """
-    table = _resolve_reps(table, "owner", "owner_id", roster, file)
+    staged = _resolve_reps(staged, "owner", "owner_id", roster, file)
     _add_new_reps(ws, roster, import_id)
-    return replace_groups(ws, "deals", table, ["deal_id"], import_id)
+    return replace_groups(ws, "deals", staged, ["deal_id"], import_id, groups=len(staged))
 
 
-def write_credit_table(ws, table: pa.Table, roster: Roster, import_id: int, file: str) -> int:
-    """``write_credits`` for credits read column-wise: an Arrow table with the ``rep`` text."""
-    ws.load_temp("_kvot_credits_in", table)
+def write_credit_table(ws, staged: Staged, roster: Roster, import_id: int, file: str) -> int:
+    """``write_credits`` for credits read column-wise: staged rows with the ``rep`` text."""
+    ws.load_temp("_kvot_credits_in", staged)
     try:
         missing = ws.execute("SELECT line, deal_id FROM _kvot_credits_in WHERE deal_id NOT IN "
                              "(SELECT deal_id FROM deals) ORDER BY line")
@@ -95,32 +95,36 @@ def write_credit_table(ws, table: pa.Table, roster: Roster, import_id: int, file
         raise ImportRejected([RowError(file, line, "deal_id", deal_id,
                                        "is not a deal in the workspace", "import the deals first")
                               for line, deal_id in missing])
-    table = _resolve_reps(table, "rep", "rep_id", roster, file)
+    staged = _resolve_reps(staged, "rep", "rep_id", roster, file)
     _add_new_reps(ws, roster, import_id)
-    return replace_groups(ws, "credits", table, ["deal_id"], import_id)
+    return replace_groups(ws, "credits", staged, ["deal_id"], import_id)
 
 
-def _resolve_reps(table: pa.Table, column: str, to: str, roster: Roster, file: str) -> pa.Table:
+def _resolve_reps(staged: Staged, column: str, to: str, roster: Roster, file: str) -> Staged:
     """Replace the rep names of ``column`` by rep ids (column ``to``), through the roster once
     per distinct name, in order of first appearance; a blank name is no rep; a name that fits
     several reps rejects the file, naming every line (as ``_resolve`` does)."""
-    names = table.column(column).combine_chunks()
-    distinct = pc.unique(names)
+    scratch = staged.scratch
+    names = staged.first_seen(column)
     ids, ambiguous = [], {}
-    for name in distinct.to_pylist():
+    for name in names:
         try:
             ids.append(roster.rep_id(name) if name else None)
         except AmbiguousName as exc:
             ids.append(None)
             ambiguous[name] = exc.ids
     if ambiguous:
+        lines = scratch.con.execute(
+            f"SELECT line, {column} FROM ({staged.select}) WHERE list_contains(?, {column}) "
+            "ORDER BY line", [list(ambiguous)]).fetchall()
         raise ImportRejected([
             RowError(file, line, column, name, f"names {len(ambiguous[name])} "
                      f"({', '.join(ambiguous[name])})", "use the id or the e-mail instead")
-            for line, name in sorted(zip(table.column("line").to_pylist(), names.to_pylist()))
-            if name in ambiguous])
-    return table.set_column(table.schema.get_field_index(column), to,
-                            pc.take(pa.array(ids, pa.string()), pc.index_in(names, value_set=distinct)))
+            for line, name in lines])
+    lookup = pa.table({"name": pa.array(names, pa.string()), "id": pa.array(ids, pa.string())})
+    name = f"_kvot_rep_ids_{column}"
+    return staged.with_lookup(name, lookup, f"SELECT s.* EXCLUDE ({column}), r.id AS {to} "
+                              f"FROM ({staged.select}) s LEFT JOIN {name} r ON r.name = s.{column}")
 
 
 def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int:
@@ -274,6 +278,6 @@ def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
     return changed
 
 
-TABLE_WRITERS = {"deals": write_deal_table, "credits": write_credit_table}  # kind -> writer of a columnar ReadResult
+TABLE_WRITERS = {"deals": write_deal_table, "credits": write_credit_table}  # kind -> writer of staged rows
 WRITERS = {"deals": write_deals, "credits": write_credits, "quotas": write_quotas,
            "fx": write_fx, "reps": write_reps, "teams": write_teams}

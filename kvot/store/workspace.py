@@ -1,8 +1,9 @@
 """Open a workspace: an embedded DuckDB file by default, or a PostgreSQL schema; migrate it.
 
 Both engines offer the same small surface: ``execute`` (``?`` placeholders), ``executemany``,
-``transaction``, ``load_temp`` (an Arrow table as a temporary table) and ``ibis`` (the
-connection the metrics run on).
+``transaction``, ``load_temp`` (an Arrow table, or rows staged by a columnar reader, as a
+temporary table), ``scratch`` (where columnar readers stage a file) and ``ibis`` (the connection
+the metrics run on).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import ibis
 import pyarrow as pa
 
 from kvot.errors import WorkspaceError
+from kvot.ingest.staged import Scratch, Staged, private_scratch
 from kvot.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_PATH = "kvot.duckdb"
@@ -42,12 +44,21 @@ class Workspace:
     def executemany(self, sql: str, rows: list[tuple]) -> None:
         raise NotImplementedError
 
-    def load_temp(self, name: str, table: pa.Table) -> None:
+    def load_temp(self, name: str, table: pa.Table | Staged) -> None:
         """Make ``table`` queryable as ``name`` until :meth:`drop_temp`."""
         raise NotImplementedError
 
     def drop_temp(self, name: str) -> None:
         raise NotImplementedError
+
+    @contextmanager
+    def scratch(self) -> Iterator[Scratch]:
+        """Where a columnar reader stages a file (see :mod:`kvot.ingest.staged`): here a
+        private in-memory DuckDB within ``$KVOT_MEMORY_LIMIT``."""
+        from kvot.store.duck import memory_limit
+
+        with private_scratch(memory_limit()) as scratch:
+            yield scratch
 
     def close(self) -> None:
         raise NotImplementedError

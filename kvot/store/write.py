@@ -10,24 +10,31 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from kvot.ingest.staged import Staged
+
 
 def _key_sql(columns: list[str], alias: str) -> str:
+    """One value per group: the key column itself (single keys are NOT NULL), or the key's
+    columns joined, NULL as a character of its own."""
+    if len(columns) == 1:
+        return f"{alias}.{columns[0]}"
     parts = [f"coalesce(CAST({alias}.{c} AS VARCHAR), chr(30))" for c in columns]
     return "concat_ws(chr(31), " + ", ".join(parts) + ")"
 
 
-def replace_groups(workspace, table: str, incoming: pa.Table, key: list[str],
-                   import_id: int) -> int:
+def replace_groups(workspace, table: str, incoming: pa.Table | Staged, key: list[str],
+                   import_id: int, groups: int | None = None) -> int:
     """Write ``incoming`` (every column of ``table`` but import_id/line... as given) into ``table``.
 
-    Returns the number of groups that were new or changed.
+    Returns the number of groups that were new or changed. ``groups``: how many groups
+    ``incoming`` has, when the caller knows (one row per deal).
     """
     values = [c for c in incoming.column_names if c != "line"]
     workspace.load_temp("_kvot_incoming", incoming)
     try:
         inc_key, cur_key = _key_sql(key, "i"), _key_sql(key, "t")
         if not _overlaps(workspace, table, key):
-            return _insert_new(workspace, table, incoming, inc_key, import_id)
+            return _insert_new(workspace, table, incoming, inc_key, import_id, groups)
         cols = ", ".join(values)
         workspace.execute("DROP TABLE IF EXISTS _kvot_changed")
         workspace.execute(f"""
@@ -66,9 +73,12 @@ def _overlaps(workspace, table: str, key: list[str]) -> bool:
         f"(SELECT {first} FROM {table}) OR i.{first} IS NULL LIMIT 1) AS x")[0][0])
 
 
-def _insert_new(workspace, table: str, incoming: pa.Table, inc_key: str, import_id: int) -> int:
+def _insert_new(workspace, table: str, incoming, inc_key: str, import_id: int,
+                groups: int | None) -> int:
     """Every group is new: insert the rows; the count of groups is what changed."""
     all_cols = ", ".join(incoming.column_names)
     workspace.execute(f"INSERT INTO {table} ({all_cols}, import_id) "
                       f"SELECT {all_cols}, ? FROM _kvot_incoming i", [import_id])
+    if groups is not None:
+        return groups
     return workspace.execute(f"SELECT count(DISTINCT {inc_key}) FROM _kvot_incoming i")[0][0]
