@@ -36,7 +36,7 @@ from kvot.ingest.mrr import months_for
 from kvot.ingest.profiles import Profile
 from kvot.ingest.records import ReadResult
 from kvot.ingest.source import Source
-from kvot.ingest.staged import Scratch, Staged
+from kvot.ingest.staged import RowHashes, Scratch, Staged
 
 MONEY = pa.decimal128(38, 10)
 FIELDS = ("deal_id", "name", "owner", "stage", "kind", "close_date", "currency",
@@ -61,13 +61,16 @@ def _read(csv: CsvTable, src: Source, scratch: Scratch) -> ReadResult:
     cols = DealColumns(field, basis, {}, {}, won, currency)
     con = csv.con
     cells = ", ".join(f"{csv.cell(src.columns.header(f))} AS {f}" for f in FIELDS)
-    con.execute(f"CREATE VIEW _rows AS SELECT i, line, {cells}, "
-                f"{csv.cell(src.columns.header(field))} AS amount_text FROM _data")
+    rows_from = (f"SELECT i, line, {cells}, {csv.cell(src.columns.header(field))} AS amount_text "
+                 "FROM {data}")
+    con.execute(f"CREATE VIEW _rows AS {rows_from.format(data='_data')}")
     choices = _map_texts(con, src, cols)
     kind_notes = _kind_notes(con, src)
-    choices["decimal"] = _deal_views(con, src)
+    choices["decimal"] = _deal_views(con, src, rows_from)
     _reject_bad_rows(csv, src, choices)
     staged, dropped = _one_per_deal(scratch, cols.basis, csv.rows)
+    staged.row_hashes = RowHashes(_seed(src, cols, choices), FIELDS + ("amount_text",), "_rows",
+                                  "_later", "_rows_out", "_data", rows_from)
     if dropped:
         src.notes.append(f"{dropped} repeated identical row(s) dropped (one deal, one row)")
     if not src.has("kind"):
@@ -189,11 +192,12 @@ def _problems(src: Source) -> str:
     return "(" + " OR ".join(problems) + ")"
 
 
-def _deal_views(con, src: Source) -> str:
+def _deal_views(con, src: Source, rows_from: str) -> str:
     """Views ``_parsed`` (every row's texts joined to their parsed values) and
     ``_deals_view`` (the deal values of every row); returns the amount column's decimal style."""
     style, whole, fraction = amount_sql(con, src.decimal, _decide)
     has = src.has
+    con.execute(f"CREATE VIEW _rows_out AS {rows_from.format(data='_data')}")  # narrowable
     con.execute(f"""CREATE VIEW _parsed AS SELECT r.i, r.line, r.deal_id,
             nullif(r.name, '') AS name, r.owner, {"r.stage" if has("stage") else "'Won'"} AS stage,
             {"coalesce(s.won, false)" if has("stage") else "true"} AS is_won,
@@ -201,7 +205,7 @@ def _deal_views(con, src: Source) -> str:
             c.closed_at, c.close_on, r.close_date, cur.code AS currency, r.plain,
             a.ai AS other_ai, {whole} AS ai, {fraction} AS af, r.amount_text, r.billing_period,
             r.term_months, m.exact, m.months, m.whole
-        FROM (SELECT *, {PLAIN.format(sep=style_separator(style))} AS plain FROM _rows) r
+        FROM (SELECT *, {PLAIN.format(sep=style_separator(style))} AS plain FROM _rows_out) r
         LEFT JOIN _kinds k ON k.t = r.kind LEFT JOIN _pipes p ON p.t = r.pipeline
         LEFT JOIN _stages s ON s.t = r.stage LEFT JOIN _closes c ON c.t = r.close_date
         LEFT JOIN _currencies cur ON cur.t = r.currency
@@ -281,6 +285,18 @@ def _reject_bad_rows(csv: CsvTable, src: Source, choices: dict) -> None:
     raise NotColumnar("bad rows the row rules do not confirm")
 
 
+HASH_RULES = 1  # raise when a change to the reading rules must make every row count as changed
+
+
+def _seed(src: Source, cols: DealColumns, choices: dict) -> str:
+    """Everything besides a row's cells that decides the deal it gives."""
+    from kvot import __version__
+
+    return repr((HASH_RULES, __version__, src.settings, src.profile.name, cols.basis,
+                 sorted(cols.won_stages), cols.currency, src.table.headers,
+                 sorted(src.columns.found.items()), sorted(choices.items())))
+
+
 class Rejected(ImportRejected):
     """The file's bad rows, as the row reader lists them."""
 
@@ -300,7 +316,7 @@ def _one_per_deal(scratch: Scratch, basis: str, rows: int) -> tuple[Staged, int]
     select = f"""SELECT deal_id, name, owner, stage, is_won, kind, closed_at, close_on,
             {money('coalesce(ai, 0)', 'coalesce(af, 0)', 'amount')}, '{basis}' AS amount_basis,
             months_used AS months, {money('mi', 'mf', 'mrr')}, currency, line
-        FROM {q('_deals_view')} d ANTI JOIN {q('_later')} l ON l.i = d.i"""
+        FROM {q('_deals_view')} d WHERE d.i NOT IN (SELECT i FROM {q('_later')})"""
     owners = f"SELECT owner, min(line) AS first_line FROM {q('_rows')} GROUP BY owner"
     return Staged(scratch, select, rows - extra, {"owner": owners}), extra
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 import duckdb
@@ -43,6 +43,31 @@ class Scratch:
             self.con.execute(f"DROP {what} IF EXISTS {self.qualified(name)}")
 
 
+@dataclass(frozen=True)
+class RowHashes:
+    """What tells a staged deal that has not changed since it was last imported.
+
+    Each kept row (the first of its deal) is hashed over its cells (``cells``, columns of the
+    scratch's views), seeded with everything else that decides the deal the row gives
+    (``seed``: settings, the file's format decisions, its columns). ``narrowed`` is the view
+    the staged SELECT takes its rows from: the writer may narrow it to the rows it has no
+    stored hash for (``kvot.store.deal_hashes``), by giving ``rows_from`` fewer raw rows.
+    """
+
+    seed: str
+    cells: tuple[str, ...]
+    rows: str  # view of every row
+    later: str  # table of the rows (``i``) that repeat an earlier row of their deal
+    narrowed: str  # view: the rows to write, ``rows_from`` over ``data`` until narrowed
+    data: str  # view of the raw cells the rows come from
+    rows_from: str  # SELECT of a row's cells FROM {data}
+
+    def kept(self, scratch: "Scratch", view: str) -> str:
+        """SQL: the kept rows of ``view`` (every column)."""
+        q = scratch.qualified
+        return f"SELECT r.* FROM {q(view)} r WHERE r.i NOT IN (SELECT i FROM {q(self.later)})"
+
+
 @dataclass
 class Staged:
     """Rows a columnar reader staged: a SELECT over the scratch's tables (fully qualified)."""
@@ -54,14 +79,15 @@ class Staged:
     shortcuts: dict[str, str] = field(default_factory=dict)
     # small Arrow tables the SELECT names unqualified: registered on every connection reading it
     lookups: dict[str, pa.Table] = field(default_factory=dict)
+    row_hashes: RowHashes | None = None
+    digest: str = ""  # what else decides the rows (the owners' rep ids), set by the writer
 
     def with_lookup(self, name: str, table: pa.Table, select: str) -> "Staged":
         """The same rows through ``select``, which may join ``name`` (``table``). Tables made
         in the scratch while the workspace is in a transaction stay invisible to it, so
         look-ups are registered on each connection instead."""
         self.scratch.con.register(name, table)
-        return Staged(self.scratch, select, self.rows, self.shortcuts,
-                      {**self.lookups, name: table})
+        return replace(self, select=select, lookups={**self.lookups, name: table})
 
     def __len__(self) -> int:
         return self.rows

@@ -28,6 +28,13 @@ def memory_limit() -> str | None:
     return None if value.lower() in ("", "none") else value
 
 
+def _remove(path: str) -> None:
+    if path != ":memory:":
+        for stale in (path, f"{path}.wal"):
+            if os.path.exists(stale):
+                os.remove(stale)
+
+
 class DuckDBWorkspace(Workspace):
     engine = "duckdb"
 
@@ -81,18 +88,28 @@ class DuckDBWorkspace(Workspace):
 
     @contextmanager
     def scratch(self) -> Iterator[Scratch]:
-        """An in-memory catalog attached to the workspace's DuckDB: the readers' tables share
-        its memory limit (spilling to ``<workspace>.tmp``) and the writer reads them directly."""
+        """A catalog attached to the workspace's DuckDB, in a file beside the workspace
+        (``<workspace>.scratch``, removed afterwards): the readers' tables are stored
+        compressed, within the workspace's memory limit, and the writer reads them directly."""
+        path = self._scratch_path()
         self.db.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
-        self.db.execute(f"ATTACH ':memory:' AS {SCRATCH}")
+        _remove(path)
+        self.db.execute(f"ATTACH '{path}' AS {SCRATCH}")
         con = self.db.cursor()
         try:
             con.execute(f"USE {SCRATCH}")
             home = self.db.execute("SELECT current_database()").fetchone()[0]
-            yield Scratch(con, SCRATCH, shared=True, workspace_catalog=home)
+            yield (scratch := Scratch(con, SCRATCH, shared=True, workspace_catalog=home))
         finally:
+            scratch.clear()  # nothing left to write back when it is detached
             con.close()
             self.db.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
+            _remove(path)
+
+    def _scratch_path(self) -> str:
+        if self.location == ":memory:":
+            return ":memory:"
+        return f"{self.location}.scratch"
 
     def close(self) -> None:
         self.db.close()

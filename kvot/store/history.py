@@ -13,6 +13,7 @@ import ibis
 import pyarrow as pa
 
 from kvot.errors import KvotError
+from kvot.store import deal_hashes
 from kvot.store.closure import closure_rows, rebuild_closure
 from kvot.store.schema import VERSIONED
 
@@ -69,6 +70,7 @@ def undo_import(workspace, import_id: int) -> Undone:
                               "WHERE superseded_by = ?", [import_id])
             workspace.execute(f"DELETE FROM _kvot_history_{name} WHERE superseded_by = ?", [import_id])
         workspace.execute("DELETE FROM _kvot_rejects WHERE import_id = ?", [import_id])
+        deal_hashes.forget_import(workspace, import_id)
         workspace.execute("UPDATE _kvot_imports SET undone_at = current_timestamp WHERE import_id = ?",
                           [import_id])
         rebuild_closure(workspace)

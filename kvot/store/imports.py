@@ -61,21 +61,24 @@ def import_file(workspace, kind: str, path: Path | str, settings: Settings,
 
 
 def _write(workspace, kind: str, path: Path, result) -> ImportResult:
-    writer = tables.TABLE_WRITERS[kind] if isinstance(result.records, Staged) else \
-        tables.WRITERS[kind]
+    records, roster = result.records, Roster.load(workspace)
+    if isinstance(records, Staged):  # names resolved, unchanged deals left out
+        records = tables.PREPARERS[kind](workspace, records, roster, path.name)
+        writer = tables.TABLE_WRITERS[kind]
+    else:
+        writer = tables.WRITERS[kind]
     notes = list(result.notes)
-    writing = progress.task(f"writing {kind} to the workspace", len(result.records), "rows")
+    writing = progress.task(f"writing {kind} to the workspace", len(records), "rows")
     with writing, workspace.transaction():
         import_id = next_import_id(workspace)
-        roster = Roster.load(workspace)
-        changed = writer(workspace, result.records, roster, import_id, path.name)
+        changed = writer(workspace, records, roster, import_id, path.name)
         notes += roster.notes()
         workspace.execute(
             "INSERT INTO _kvot_imports (import_id, kind, file, checksum, rows_read, rows_changed, "
             "notes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
             [import_id, kind, str(path), result.checksum or checksum(path), result.rows_read, changed, "\n".join(notes)])
         record_rejects(workspace, import_id, result.rejects)
-        writing.update(completed=len(result.records))
+        writing.update(completed=len(records))
     return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes,
                         len(result.rejects))
 

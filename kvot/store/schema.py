@@ -63,4 +63,9 @@ MIGRATIONS.append((3, "exchange rates kept to 14 decimal places", [
     f"ALTER TABLE {t} ALTER COLUMN rate TYPE {RATE}" for t in ("fx_rates", "_kvot_history_fx_rates")
 ]))
 
+MIGRATIONS.append((4, "hashes of the source rows behind deals, for incremental re-imports", [
+    """CREATE TABLE _kvot_deal_hashes (
+        deal_key BIGINT NOT NULL, row_hash BIGINT NOT NULL, import_id INTEGER NOT NULL)""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,6 +1,7 @@
 """From validated records to workspace rows, one writer per kind of import."""
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import timezone
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -9,6 +10,7 @@ import pyarrow as pa
 
 from kvot.errors import ImportRejected, RowError
 from kvot.ingest.staged import Staged
+from kvot.store import deal_hashes
 from kvot.store.closure import rebuild_closure
 from kvot.store.roster import AmbiguousName, Roster
 from kvot.store.write import replace_groups
@@ -51,6 +53,7 @@ def _utc_naive(value):
 
 
 def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
+    deal_hashes.forget_all(ws)
     owners = _resolve(records, "owner", roster.rep_id, file, "owner")
     _add_new_reps(ws, roster, import_id)
     table = _table({
@@ -72,19 +75,27 @@ def write_deals(ws, records, roster: Roster, import_id: int, file: str) -> int:
     return replace_groups(ws, "deals", table, ["deal_id"], import_id)
 
 
-def write_deal_table(ws, staged: Staged, roster: Roster, import_id: int, file: str) -> int:
-    """``write_deals`` for deals read column-wise: staged rows with the ``owner`` text.
+def prepare_deal_table(ws, staged: Staged, roster: Roster, file: str) -> Staged:
+    """Before the write's transaction: owners resolved through the roster once per distinct
+    owner, in order of first appearance (so new reps are added in the order ``write_deals``
+    adds them), and the deals narrowed to those changed since they were last imported."""
+    return deal_hashes.narrow(ws, _resolve_reps(staged, "owner", "owner_id", roster, file))
 
-    Owners resolve through the roster once per distinct owner, in order of first appearance
-    (so new reps are added in the order ``write_deals`` adds them).
-    """
-    staged = _resolve_reps(staged, "owner", "owner_id", roster, file)
+
+def write_deal_table(ws, staged: Staged, roster: Roster, import_id: int, file: str) -> int:
+    """``write_deals`` for deals read column-wise (see ``prepare_deal_table``)."""
     _add_new_reps(ws, roster, import_id)
-    return replace_groups(ws, "deals", staged, ["deal_id"], import_id, groups=len(staged))
+    changed = replace_groups(ws, "deals", staged, ["deal_id"], import_id, groups=len(staged))
+    deal_hashes.record(ws, staged, import_id)
+    return changed
+
+
+def prepare_credit_table(ws, staged: Staged, roster: Roster, file: str) -> Staged:
+    return _resolve_reps(staged, "rep", "rep_id", roster, file)
 
 
 def write_credit_table(ws, staged: Staged, roster: Roster, import_id: int, file: str) -> int:
-    """``write_credits`` for credits read column-wise: staged rows with the ``rep`` text."""
+    """``write_credits`` for credits read column-wise (reps resolved by ``prepare_credit_table``)."""
     ws.load_temp("_kvot_credits_in", staged)
     try:
         missing = ws.execute("SELECT line, deal_id FROM _kvot_credits_in WHERE deal_id NOT IN "
@@ -95,7 +106,6 @@ def write_credit_table(ws, staged: Staged, roster: Roster, import_id: int, file:
         raise ImportRejected([RowError(file, line, "deal_id", deal_id,
                                        "is not a deal in the workspace", "import the deals first")
                               for line, deal_id in missing])
-    staged = _resolve_reps(staged, "rep", "rep_id", roster, file)
     _add_new_reps(ws, roster, import_id)
     return replace_groups(ws, "credits", staged, ["deal_id"], import_id)
 
@@ -123,6 +133,7 @@ def _resolve_reps(staged: Staged, column: str, to: str, roster: Roster, file: st
             for line, name in lines])
     lookup = pa.table({"name": pa.array(names, pa.string()), "id": pa.array(ids, pa.string())})
     name = f"_kvot_rep_ids_{column}"
+    staged.digest = hashlib.sha256(repr(sorted(zip(names, ids))).encode()).hexdigest()
     return staged.with_lookup(name, lookup, f"SELECT s.* EXCLUDE ({column}), r.id AS {to} "
                               f"FROM ({staged.select}) s LEFT JOIN {name} r ON r.name = s.{column}")
 
@@ -279,5 +290,6 @@ def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
 
 
 TABLE_WRITERS = {"deals": write_deal_table, "credits": write_credit_table}  # kind -> writer of staged rows
+PREPARERS = {"deals": prepare_deal_table, "credits": prepare_credit_table}  # before the transaction
 WRITERS = {"deals": write_deals, "credits": write_credits, "quotas": write_quotas,
            "fx": write_fx, "reps": write_reps, "teams": write_teams}
