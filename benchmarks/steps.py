@@ -5,6 +5,7 @@ and ``peak_rss_mb`` (the process's peak resident memory: Python, kvot and DuckDB
 
     python benchmarks/steps.py import WORKSPACE KIND FILE CONFIG
     python benchmarks/steps.py bulk WORKSPACE KIND FILE          # DuckDB-only load, not kvot
+    python benchmarks/steps.py copy WORKSPACE FILE               # DuckDB copying deals, no rules
     python benchmarks/steps.py kvot WORKSPACE LEVEL OUT.parquet REPEAT
     python benchmarks/steps.py sql WORKSPACE LEVEL OUT.parquet REPEAT
 """
@@ -67,6 +68,30 @@ def step_bulk(workspace: str, kind: str, file: str) -> None:
         raise SystemExit(f"bulk load of {file}: {problems} bad rows")
     db.execute("COMMIT")
     emit(step="bulk", kind=kind, rows=rows, changed=changed, seconds=time.perf_counter() - start,
+         cpu_seconds=time.process_time() - start_cpu)
+
+
+COPY_DEALS = """INSERT INTO deals (deal_id, name, owner_id, stage, is_won, kind, closed_at, close_on,
+        amount, amount_basis, months, mrr, currency, import_id, line)
+    SELECT deal_id, name, owner, stage, stage = 'Closed Won', kind, NULL, CAST(close_date AS DATE),
+           CAST(amount AS DECIMAL(18,2)), 'per_billing_period', 1, CAST(amount AS DECIMAL(18,2)),
+           currency, 1, NULL
+    FROM read_csv(?, header = true, all_varchar = true)"""
+
+
+def step_copy(workspace: str, file: str) -> None:
+    """What moving the deals export into a workspace costs before any rule: DuckDB reads the
+    CSV and writes its rows into the deals table (casts only, no checks, no repeats dropped),
+    within kvot's memory limit. The floor under any import on this machine."""
+    import kvot
+
+    kvot.open_workspace(workspace).close()  # the schema, and nothing else
+    db = duckdb.connect(workspace)
+    db.execute("SET memory_limit = '1GB'")
+    start, start_cpu = time.perf_counter(), time.process_time()
+    db.execute(COPY_DEALS, [file])
+    rows = db.execute("SELECT count(*) FROM deals").fetchone()[0]
+    emit(step="copy", kind="deals", rows=rows, changed=rows, seconds=time.perf_counter() - start,
          cpu_seconds=time.process_time() - start_cpu)
 
 
@@ -196,6 +221,8 @@ def main(argv: list[str]) -> None:
         step_import(*args)
     elif step == "bulk":
         step_bulk(*args)
+    elif step == "copy":
+        step_copy(*args)
     elif step in ("kvot", "sql"):
         workspace, level, out, repeat = args
         (step_kvot if step == "kvot" else step_sql)(workspace, level, out, int(repeat))

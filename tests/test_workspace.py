@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -241,3 +242,25 @@ def test_a_memory_limit_that_is_not_a_size_is_an_error_naming_the_fix(tmp_path, 
         kvot.open_workspace(tmp_path / "a.duckdb")
     assert str(exc.value) == ("KVOT_MEMORY_LIMIT='lots' is not a memory size; write it like "
                               "2GB or 500MB, or none for DuckDB's default")
+
+
+def test_an_import_works_in_a_scratch_beside_the_workspace_and_removes_it(tmp_path, config):
+    ws = kvot.open_workspace(tmp_path / "it's.duckdb")  # a quote in the path, too
+    seen, original = [], ws.scratch
+
+    @contextmanager
+    def watched():
+        with original() as scratch:
+            seen.append((tmp_path / "it's.duckdb.scratch").exists())
+            yield scratch
+
+    ws.scratch = watched
+    import_all(ws, tmp_path, config)
+    bad = FILES["deals"][1].replace("2025-01-10", "2025-13-10")
+    with pytest.raises(kvot.errors.ImportRejected):
+        kvot.import_file(ws, "deals", write(tmp_path, "deals", bad), config=config)
+    assert seen.count(True) >= 2  # the deals and the rejected deals, at least
+    assert not [p.name for p in tmp_path.iterdir() if "scratch" in p.name]
+    assert ws.execute("SELECT database_name FROM duckdb_databases() WHERE NOT internal") == [
+        ("it's",)]
+    ws.close()

@@ -94,12 +94,13 @@ class DuckDBWorkspace(Workspace):
         path = self._scratch_path()
         self.db.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
         _remove(path)
-        self.db.execute(f"ATTACH '{path}' AS {SCRATCH}")
+        self.db.execute(f"""ATTACH '{path.replace("'", "''")}' AS {SCRATCH}""")
         con = self.db.cursor()
+        home = self.db.execute("SELECT current_database()").fetchone()[0]
+        scratch = Scratch(con, SCRATCH, shared=True, workspace_catalog=home)
         try:
             con.execute(f"USE {SCRATCH}")
-            home = self.db.execute("SELECT current_database()").fetchone()[0]
-            yield (scratch := Scratch(con, SCRATCH, shared=True, workspace_catalog=home))
+            yield scratch
         finally:
             scratch.clear()  # nothing left to write back when it is detached
             con.close()
