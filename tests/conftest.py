@@ -12,7 +12,8 @@ import pytest
 import kvot
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+# the public data sets: ../shared/data beside the repository, or $KVOT_SHARED_DATA
+SHARED_DATA = Path(os.environ.get("KVOT_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 IMPORT_ORDER = ("teams", "reps", "deals", "credits", "quotas", "fx")
 
@@ -20,7 +21,8 @@ IMPORT_ORDER = ("teams", "reps", "deals", "credits", "quotas", "fx")
 def need_shared(folder: str) -> Path:
     path = SHARED_DATA / folder
     if not path.is_dir():
-        pytest.skip(f"public data set {path} is not present (it lives beside the repository)")
+        pytest.skip(f"public data set {path} is not present (it lives beside the repository, "
+                    "or set KVOT_SHARED_DATA to its folder)")
     return path
 
 

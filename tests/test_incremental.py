@@ -152,3 +152,24 @@ def test_a_setting_that_only_changes_what_a_cell_means_counts_too(ws, tmp_path):
     again = _import(ws, path, kinds={"Ny": "expansion"})
     assert again.rows_changed == 1
     assert ws.execute("SELECT kind FROM deals")[0][0] == "expansion"
+
+
+def test_a_hash_goes_with_the_import_that_wrote_the_row_not_the_one_that_read_it(ws, tmp_path):
+    a = _file(tmp_path, "a.csv", EXPORT)
+    from kvot.config import Settings
+    from kvot.store.imports import import_file
+    first = import_file(ws, "deals", a, Settings(reporting_currency="SEK"), columnar=False)
+    _import(ws, a)  # reads the rows, finds the deals as they are, writes nothing
+    kvot.undo_import(ws, first.import_id)  # the deals go
+    again = _import(ws, a)
+    assert again.rows_changed == 3 and set(_mrr(ws)) == {"D1", "D2", "D3"}
+
+
+def test_a_setting_of_the_reports_only_neither_skips_nor_strands_a_deal(ws, tmp_path):
+    a, b = _file(tmp_path, "a.csv", EXPORT), _file(tmp_path, "b.csv", ONE_CHANGED)
+    _import(ws, a)
+    second = _import(ws, b)
+    _import(ws, b, fiscal_year_start_month=4)  # another seed: read again, nothing written
+    kvot.undo_import(ws, second.import_id)  # D3 back to 36
+    again = _import(ws, b)
+    assert again.rows_changed == 1 and _mrr(ws)["D3"] == (D("48"), "Bo")

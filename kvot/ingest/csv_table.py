@@ -98,7 +98,7 @@ def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection,
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = sniff_delimiter(first)
     ncols = len(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
-    return _load(con, path, delimiter, ncols, file_facts(path))
+    return _load(con, path, delimiter, ncols, file_facts(path, delimiter))
 
 
 def _load(con, path: Path, delimiter: str, ncols: int, facts: FileFacts) -> CsvTable:

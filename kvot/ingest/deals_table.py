@@ -268,10 +268,14 @@ def _reject_bad_rows(csv: CsvTable, src: Source, choices: dict) -> None:
             SELECT DISTINCT {', '.join(VALUES)} FROM _deals_view
             WHERE deal_id IN ({differing}) AND NOT {_problems(src)})
         GROUP BY deal_id HAVING count(*) > 1""")
-    involved = f"{_bad_rows_sql(con, src)} UNION ALL SELECT i FROM _rows WHERE deal_id IN " \
-        "(SELECT deal_id FROM _conflicts)"
-    if not con.execute(f"SELECT count(*) FROM ({involved})").fetchone()[0]:
+    con.execute(f"CREATE TABLE _bad AS {_bad_rows_sql(con, src)}")
+    if not con.execute("SELECT count(*) FROM (SELECT i FROM _bad UNION ALL "
+                       "SELECT deal_id FROM _conflicts)").fetchone()[0]:
         return
+    # a bad row of a repeated deal: every row of the deal (the row reader compares them too)
+    involved = ("SELECT i FROM _bad UNION ALL SELECT i FROM _rows WHERE deal_id IN "
+                "(SELECT deal_id FROM _conflicts UNION SELECT r.deal_id FROM _rows r "
+                "JOIN _repeated p ON p.deal_id = r.deal_id WHERE r.i IN (SELECT i FROM _bad))")
     if src.settings.on_error == "skip":
         raise NotColumnar("bad rows, set aside")
     rows = csv.rows_where(f"i IN ({involved})")

@@ -36,30 +36,35 @@ class FileFacts:
 RARE_LEADS = sorted({c.encode()[0] for c in WHITESPACE if ord(c) >= 128})
 
 
-def file_facts(path: Path) -> FileFacts:
-    """The facts of :class:`FileFacts`; NotColumnar for a lone carriage return."""
+def file_facts(path: Path, delimiter: str) -> FileFacts:
+    """The facts of :class:`FileFacts`; NotColumnar for a lone carriage return or a quote
+    that DuckDB and Python's csv module read differently."""
     with open(path, "rb") as f:
         if not f.seek(0, 2):
             raise NotColumnar("binary or empty file")
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            facts, lone_return = _facts(mm)
-    if lone_return:
-        raise NotColumnar("carriage returns without line feeds")
+            facts, refusal = _facts(mm, ord(delimiter))
+    if refusal:
+        raise NotColumnar(refusal)
     return facts
 
 
-def _facts(mm: mmap.mmap) -> tuple[FileFacts, bool]:
+def _facts(mm: mmap.mmap, delimiter: int) -> tuple[FileFacts, str | None]:
     buf = np.frombuffer(mm, np.uint8)
     lines = sum(int(np.count_nonzero(buf[at:at + CHUNK] == 10)) for at in range(0, len(buf), CHUNK))
     lines += mm[-1:] != b"\n"
-    lone_return = mm.find(b"\r") >= 0 and _lone_returns(buf)
+    refusal = None
+    if mm.find(b"\r") >= 0 and _lone_returns(buf):
+        refusal = "carriage returns without line feeds"
+    elif mm.find(b'"') >= 0 and _loose_quotes(buf, delimiter, 3 if mm[:3] == BOM else 0):
+        refusal = "a quote inside a field, or white space around a quoted one"
 
     def found(codes) -> bool:
         return any(mm.find(bytes([c])) >= 0 for c in codes)
 
     rare = found(RARE_BYTES) or (found(RARE_LEADS) and _rare_in(buf))
     facts = FileFacts(hashlib.sha256(mm).hexdigest(), lines, rare, found(b"=(|"))
-    return facts, lone_return
+    return facts, refusal
 
 
 def _lone_returns(buf: np.ndarray) -> bool:
@@ -69,6 +74,26 @@ def _lone_returns(buf: np.ndarray) -> bool:
         returns = np.flatnonzero(block[:CHUNK] == 13)
         after = returns + 1
         if len(after) and (after[-1] >= len(block) or np.any(block[after] != 10)):
+            return True
+    return False
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _loose_quotes(buf: np.ndarray, delimiter: int, start: int) -> bool:
+    """A quote character that neither starts nor ends a field nor is doubled: one in the
+    middle of an unquoted field (``5" screen``), or white space between a delimiter and a
+    quoted field (`` "D-1"``). Python's csv module keeps such quotes as text where DuckDB
+    unquotes, so the row reader must read the file."""
+    edges = np.array([delimiter, 10, 13, 34], np.uint8)
+    end = len(buf) - 1
+    for at in range(0, len(buf), CHUNK):
+        quotes = np.flatnonzero(buf[at:at + CHUNK] == 34) + at
+        inner = quotes[(quotes > start) & (quotes < end)]
+        opens = np.isin(buf[inner - 1], edges)
+        closes = np.isin(buf[inner + 1], edges)
+        if not np.all(opens | closes):
             return True
     return False
 

@@ -34,7 +34,8 @@ class Scratch:
         return f"{self.catalog}.main.{name}"
 
     def clear(self) -> None:
-        """Drop every table and view the readers made (a reader that stepped aside)."""
+        """Drop every table and view the readers made: when a reader steps aside, and before
+        a scratch file is detached (so nothing is written back to it)."""
         found = self.con.execute(
             "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = ? UNION ALL "
             "SELECT view_name, 'VIEW' FROM duckdb_views() WHERE database_name = ? "

@@ -8,7 +8,7 @@ stored deal, so a later import of the same export skips those rows: it neither p
 compares nor writes them (``narrow``), and only the new and changed deals go on. Whatever
 else changes a deal drops the promise: replacing a deal drops its hash (``record`` writes the
 new one), an import read row by row drops every hash, and undoing an import drops the hashes
-it wrote. A hash that is missing only costs time; one that matched wrongly would need two
+of the deal rows it wrote (a hash is kept under the import that wrote its deal's row). A hash that is missing only costs time; one that matched wrongly would need two
 64-bit hashes to collide.
 """
 from __future__ import annotations
@@ -55,19 +55,26 @@ def narrow(workspace, staged: Staged) -> Staged:
     return replace(staged, rows=con.execute("SELECT count(*) FROM _todo").fetchone()[0])
 
 
-def record(workspace, staged: Staged, import_id: int) -> None:
-    """Store the hashes of the deals just written (inside the write's transaction); where
-    they cannot be kept, drop the stored ones."""
+def record(workspace, staged: Staged, import_id: int, all_written: bool) -> None:
+    """Store the hashes of the deals just read (inside the write's transaction), each under
+    the import that wrote the deal's row as it stands: this one for the deals it wrote
+    (``all_written``: every one of them), an earlier one for a deal it found unchanged, so
+    that undoing that earlier import drops the hash with the row. Where hashes cannot be
+    kept, drop the stored ones."""
     if not usable(workspace, staged):
         forget_all(workspace)
         return
     hashes = staged.row_hashes
-    written = (f"SELECT {DEAL_KEY} AS deal_key, {row_hash_sql(staged)} AS row_hash "
+    written = (f"SELECT r.deal_id, {DEAL_KEY} AS deal_key, {row_hash_sql(staged)} AS row_hash "
                f"FROM ({hashes.kept(staged.scratch, hashes.narrowed)}) r")
     if _any_stored(workspace):
         workspace.execute(f"DELETE FROM {TABLE} WHERE deal_key IN (SELECT deal_key FROM ({written}))")
-    workspace.execute(f"INSERT INTO {TABLE} SELECT deal_key, row_hash, ? FROM ({written})",
-                      [import_id])
+    if all_written:
+        workspace.execute(f"INSERT INTO {TABLE} SELECT deal_key, row_hash, ? FROM ({written})",
+                          [import_id])
+    else:
+        workspace.execute(f"INSERT INTO {TABLE} SELECT w.deal_key, w.row_hash, d.import_id "
+                          f"FROM ({written}) w JOIN deals d ON d.deal_id = w.deal_id")
 
 
 def forget_all(workspace) -> None:

@@ -86,7 +86,7 @@ def write_deal_table(ws, staged: Staged, roster: Roster, import_id: int, file: s
     """``write_deals`` for deals read column-wise (see ``prepare_deal_table``)."""
     _add_new_reps(ws, roster, import_id)
     changed = replace_groups(ws, "deals", staged, ["deal_id"], import_id, groups=len(staged))
-    deal_hashes.record(ws, staged, import_id)
+    deal_hashes.record(ws, staged, import_id, all_written=changed == len(staged))
     return changed
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from tests.conftest import SHARED_DATA as DATA  # noqa: E402
 
 
 @pytest.fixture

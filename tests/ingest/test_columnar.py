@@ -29,7 +29,7 @@ from kvot.store.workspace import open_workspace
 
 CORPUS = Path(__file__).parent / "columnar_corpus"
 CASES = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from tests.conftest import SHARED_DATA as SHARED  # noqa: E402
 TABLES = ("deals", "credits", "reps", "_kvot_imports", "_kvot_rejects")
 COLUMNAR_USED: list[str] = []
 
@@ -119,8 +119,14 @@ GOOD = "deal_id,owner,stage,close_date,amount,kind\nD1,Ann,Won,2024-03-01,1200,n
      "deals.csv", "line items"),
     ("deals", GOOD.replace("Won,", ",", 1), {"on_error": "skip"}, "deals.csv",
      "bad rows, set aside"),
-    ("deals", GOOD.replace("Ann", "=HYPERLINK(\"x\")"), {}, "deals.csv", "a formula"),
+    ("deals", GOOD.replace("Ann", "=HYPERLINK(A1)"), {}, "deals.csv", "a formula"),
     ("deals", GOOD.replace("Ann", "=A1*2"), {}, "deals.csv", "a formula"),
+    ("deals", GOOD.replace("Ann", '5" screen'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
+    ("deals", GOOD.replace(",Ann,", ', "Ann",'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
+    ("deals", GOOD.replace(",Ann,", ',"Ann" ,'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
     ("deals", GOOD.replace("1200", "\"1,200\""), {}, "deals.csv", "a column's format is ambiguous"),
     ("deals", GOOD + "D2,Ann,Won,2024-03-01\n", {}, "deals.csv",
      "DuckDB cannot read it (InvalidInputException)"),
@@ -144,6 +150,29 @@ def test_bad_rows_found_column_wise_are_listed_by_the_row_rules(tmp_path):
     assert columnar.value.errors == rows.value.errors
     assert [(e.line, e.column) for e in rows.value.errors] == [
         (2, "amount"), (3, "close_date"), (4, "amount"), (4, "owner"), (5, "amount")]
+
+
+@pytest.mark.parametrize("rows", [
+    "D1,Per,Won,2024-02-30,100,new\nD1,Ola,Won,2024-03-01,100,new\n",  # a bad date
+    "D1,Per,Won,2024-03-01,100,new\nD1,Ola,Won,2024-03-01,1.2.3,new\n",  # a bad amount
+])
+def test_a_bad_row_of_a_deal_that_repeats_with_other_values_is_listed_with_the_conflict(
+        tmp_path, rows):
+    path = _csv(tmp_path, "deal_id,owner,stage,close_date,amount,kind\n" + rows)
+    with pytest.raises(ImportRejected) as columnar:
+        try_columnar("deals", path, Settings())
+    with pytest.raises(ImportRejected) as by_rows:
+        read_deals(path, Settings())
+    assert columnar.value.errors == by_rows.value.errors
+    assert sum("conflicts with line" in e.reason for e in by_rows.value.errors) == 2
+
+
+def test_a_bom_before_a_quoted_header_is_read_column_wise(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_bytes(b'\xef\xbb\xbf"deal_id","owner","stage","close_date","amount"\r\n'
+                     b'"D1","Ann","Won","2024-03-01","1200"\r\n')
+    result, why = try_columnar("deals", path, Settings())
+    assert why is None and result.records.column("deal_id").to_pylist() == ["D1"]
 
 
 def test_quoted_newlines_blank_and_total_rows_are_read_column_wise(tmp_path):
