@@ -176,7 +176,8 @@ def test_every_import_is_logged_with_its_sha256_and_row_counts(tmp_path, config)
     assert first["deals"] == 4 and first["credits"] == 1 and first["quotas"] == 3
     assert first["fx"] == 2 and first["teams"] == 2
     assert [r.rows_changed for r in results] == [first[k] for k in FILES]
-    assert kvot.imports(ws)[0]["kind"] == "teams"
+    listed = kvot.imports(ws)[0]
+    assert listed["kind"] == "teams" and listed["checksum"] == log[0][3]
     ws.close()
 
 

@@ -80,6 +80,9 @@ def check_summary(workspace) -> str:
     return report.summary() + hint
 
 
+NO_FIGURE_WITHOUT = {"missing-fx"}  # findings that stop the figures even with --allow
+
+
 def gate(workspace, allow: bool, config, report_opts: dict) -> list:
     """Blocking findings before figures: stop (exit 1) unless ``allow``; return those allowed."""
     report = api.check(workspace, only_blocking=True, config=config, **report_opts)
@@ -87,8 +90,11 @@ def gate(workspace, allow: bool, config, report_opts: dict) -> list:
         return []
     if not allow:
         lines = [f"  {f.code}: {f.count} - {f.title}; fix: {f.fix}" for f in report.blocking]
+        way = ("--allow cannot show figures without exchange rates: import them first"
+               if all(f.code in NO_FIGURE_WITHOUT for f in report.blocking)
+               else "pass --allow to show the figures anyway")
         fail("figures not shown: the workspace has blocking data-quality findings\n"
-             + "\n".join(lines) + "\nsee kvot check; pass --allow to show the figures anyway")
+             + "\n".join(lines) + f"\nsee kvot check; {way}")
     note(f"warning: figures shown over {len(report.blocking)} blocking finding(s) (--allow): "
          + ", ".join(f.code for f in report.blocking))
     return report.blocking

@@ -82,20 +82,29 @@ BOM = b"\xef\xbb\xbf"
 
 
 def _loose_quotes(buf: np.ndarray, delimiter: int, start: int) -> bool:
-    """A quote character that neither starts nor ends a field nor is doubled: one in the
-    middle of an unquoted field (``5" screen``), or white space between a delimiter and a
-    quoted field (`` "D-1"``). Python's csv module keeps such quotes as text where DuckDB
-    unquotes, so the row reader must read the file."""
-    edges = np.array([delimiter, 10, 13, 34], np.uint8)
-    end = len(buf) - 1
-    for at in range(0, len(buf), CHUNK):
-        quotes = np.flatnonzero(buf[at:at + CHUNK] == 34) + at
-        inner = quotes[(quotes > start) & (quotes < end)]
-        opens = np.isin(buf[inner - 1], edges)
-        closes = np.isin(buf[inner + 1], edges)
-        if not np.all(opens | closes):
-            return True
-    return False
+    """A quote that does not open or close a quoted field as the CSV rules have it: one in an
+    unquoted field (``5" screen``, ``27"``), white space before an opening quote (`` "D-1"``)
+    or after a closing one (``"Acme" ,``). Python's csv module keeps such quotes as text where
+    DuckDB unquotes, so the row reader must read the file.
+
+    The quotes are taken in runs of adjacent ones; a run starts outside a quoted field when an
+    even number of quotes came before it, and ends outside one when an even number came up to
+    its end. Outside, a run must follow a delimiter or a line break (or start the file); a run
+    that ends a field must be followed by one (or end the file). Runs inside a field are its
+    doubled quotes."""
+    quotes = np.concatenate([np.flatnonzero(buf[at:at + CHUNK] == 34) + at
+                             for at in range(0, len(buf), CHUNK)])
+    if not len(quotes):
+        return False
+    first = np.flatnonzero(np.diff(quotes, prepend=-2) != 1)  # index of each run's first quote
+    length = np.diff(first, append=len(quotes))
+    begin, end = quotes[first], quotes[first] + length - 1
+    before_out, after_out = first % 2 == 0, (first + length) % 2 == 0
+    prev = np.where(begin > start, buf[np.maximum(begin - 1, 0)], delimiter)
+    following = np.where(end < len(buf) - 1, buf[np.minimum(end + 1, len(buf) - 1)], delimiter)
+    opens_ok = (prev == delimiter) | (prev == 10)
+    closes_ok = (following == delimiter) | (following == 10) | (following == 13)
+    return bool(np.any((before_out & ~opens_ok) | (after_out & ~closes_ok)))
 
 
 def _rare_in(buf: np.ndarray) -> bool:

@@ -112,8 +112,8 @@ def record_rejects(workspace, import_id: int, rejects) -> None:
 
 
 REJECT_COLUMNS = ("import_id", "file", "line", "column", "value", "reason", "fix")
-IMPORT_COLUMNS = ("import_id", "kind", "file", "rows_read", "rows_changed", "rows_rejected",
-                  "imported_at", "undone_at")
+IMPORT_COLUMNS = ("import_id", "kind", "file", "checksum", "rows_read", "rows_changed",
+                  "rows_rejected", "imported_at", "undone_at")
 
 
 def rejects(workspace, import_id: int | None = None) -> list[dict]:
@@ -130,7 +130,7 @@ def rejects(workspace, import_id: int | None = None) -> list[dict]:
 
 def imports(workspace) -> list[dict]:
     rows = workspace.execute(
-        "SELECT i.import_id, kind, i.file, rows_read, rows_changed, "
+        "SELECT i.import_id, kind, i.file, checksum, rows_read, rows_changed, "
         "(SELECT count(*) FROM _kvot_rejects r WHERE r.import_id = i.import_id), imported_at, "
         "undone_at FROM _kvot_imports i ORDER BY i.import_id")
     return [dict(zip(IMPORT_COLUMNS, r)) for r in rows]

@@ -132,3 +132,12 @@ def test_allowed_csv_marks_every_row_with_the_blocking_findings(tmp_path):
     marked = mark_allowed(text, "csv", [F()])
     assert marked == ("level,id,name,blocking_findings\n"
                       "rep,anna,\"Anna, the first\",overlapping-quotas\n")
+
+
+def test_a_missing_exchange_rate_is_not_offered_to_allow(tmp_path):
+    made = make(tmp_path, CLEAN, DEALS.replace("amount\n", "amount,currency\n")
+                .replace("1000\n", "1000,EUR\n").replace("900\n", "900,EUR\n"))
+    result = invoke("attainment", "-w", made["ws"], "-c", made["config"])
+    assert result.exit_code == 1 and "missing-fx" in result.stderr
+    assert "--allow cannot show figures without exchange rates: import them first" in result.stderr
+    assert "pass --allow" not in result.stderr

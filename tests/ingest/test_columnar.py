@@ -127,6 +127,14 @@ GOOD = "deal_id,owner,stage,close_date,amount,kind\nD1,Ann,Won,2024-03-01,1200,n
      "a quote inside a field, or white space around a quoted one"),
     ("deals", GOOD.replace(",Ann,", ',"Ann" ,'), {}, "deals.csv",
      "a quote inside a field, or white space around a quoted one"),
+    ("deals", GOOD.replace(",Ann,", ',27",'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
+    ("deals", GOOD.replace(",Ann,", ', "",'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
+    ("deals", GOOD.replace(",Ann,", ',"" ,'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
+    ("deals", GOOD.replace(",Ann,", ', """x""",'), {}, "deals.csv",
+     "a quote inside a field, or white space around a quoted one"),
     ("deals", GOOD.replace("1200", "\"1,200\""), {}, "deals.csv", "a column's format is ambiguous"),
     ("deals", GOOD + "D2,Ann,Won,2024-03-01\n", {}, "deals.csv",
      "DuckDB cannot read it (InvalidInputException)"),
@@ -167,12 +175,16 @@ def test_a_bad_row_of_a_deal_that_repeats_with_other_values_is_listed_with_the_c
     assert sum("conflicts with line" in e.reason for e in by_rows.value.errors) == 2
 
 
-def test_a_bom_before_a_quoted_header_is_read_column_wise(tmp_path):
+def test_a_bom_quoted_fields_doubled_quotes_and_crlf_are_read_column_wise(tmp_path):
     path = tmp_path / "deals.csv"
-    path.write_bytes(b'\xef\xbb\xbf"deal_id","owner","stage","close_date","amount"\r\n'
-                     b'"D1","Ann","Won","2024-03-01","1200"\r\n')
-    result, why = try_columnar("deals", path, Settings())
-    assert why is None and result.records.column("deal_id").to_pylist() == ["D1"]
+    path.write_bytes(b'\xef\xbb\xbf"deal_id","name","owner","stage","close_date","amount"\r\n'
+                     b'"D1","Acme ""Best"" AB","Ann","Won","2024-03-01","1200"\r\n'
+                     b'D2,"","Ann",Won,2024-03-01,"1,5"\r\n')
+    result, why = try_columnar("deals", path, Settings(decimal="comma"))
+    assert why is None
+    deals = result.records.sort_by("line")
+    assert deals.column("name").to_pylist() == ['Acme "Best" AB', None]
+    assert deals.column("amount").to_pylist() == [Decimal(1200), Decimal("1.5")]
 
 
 def test_quoted_newlines_blank_and_total_rows_are_read_column_wise(tmp_path):
