@@ -449,3 +449,10 @@ def test_sql_prints_the_query_that_would_run_and_runs_nothing(demo):
     assert "CAST(" in printed and "DECIMAL(38, 10)" in printed  # money stays DECIMAL, never float
     assert "DOUBLE" not in printed.upper() and "FLOAT" not in printed.upper()
     assert "_kvot_team_closure" in printed and "memberships" in printed
+
+
+def test_version_prints_the_package_version_and_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    printed = ok("--version")
+    assert printed == f"kvot {kvot.__version__}\n"
+    assert not list(tmp_path.iterdir())  # no workspace made

@@ -237,6 +237,25 @@ def test_a_duckdb_workspace_works_within_1gb_unless_told_otherwise(tmp_path, mon
     ws.close()
 
 
+def _storage_version(path) -> str:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as db:
+        return db.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
+                          "WHERE database_name = current_database()").fetchone()[0]
+
+
+def test_a_new_workspace_is_stored_in_duckdb_1_5s_format_and_an_older_one_keeps_its_own(tmp_path):
+    import duckdb
+
+    kvot.open_workspace(tmp_path / "new.duckdb").close()
+    assert _storage_version(tmp_path / "new.duckdb") == "v1.5.0+"
+    duckdb.connect(str(tmp_path / "old.duckdb")).close()  # DuckDB's default format
+    old = kvot.open_workspace(tmp_path / "old.duckdb")
+    old.close()
+    assert _storage_version(tmp_path / "old.duckdb") == "v1.0.0+"
+
+
 def test_a_memory_limit_that_is_not_a_size_is_an_error_naming_the_fix(tmp_path, monkeypatch):
     monkeypatch.setenv("KVOT_MEMORY_LIMIT", "lots")
     with pytest.raises(WorkspaceError) as exc:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kvot import api
+from kvot import __version__, api
 from kvot.cli import options as o
 from kvot.cli.render import FORMATS, render_report
 from kvot.cli.check_view import CHECK_FORMATS, check_summary, gate, mark_allowed, render_check
@@ -27,6 +27,18 @@ app.add_typer(import_app, name="import")
 app.add_typer(imports_app, name="imports")
 app.add_typer(export_app, name="export")
 app.command("rejects")(rejects)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        emit(f"kvot {__version__}\n", None)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True, help="Print kvot's version and stop")] = False) -> None:
+    """MRR closed vs quota, per rep, team and company."""
 
 
 def _report_options(currency, timezone, fiscal_start, counted) -> dict:

@@ -9,7 +9,7 @@ import typer
 
 Workspace = Annotated[Optional[str], typer.Option(
     "--workspace", "-w", envvar="KVOT_WORKSPACE", show_envvar=True,
-    help="Workspace file (DuckDB). Default: ./kvot.duckdb")]
+    help="Workspace: a DuckDB file or a postgresql:// URL. Default: ./kvot.duckdb")]
 Config = Annotated[Optional[Path], typer.Option(
     "--config", "-c", help="Settings file (TOML). Default: ./kvot.toml when present")]
 Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]

@@ -18,6 +18,10 @@ from kvot.store.workspace import Workspace
 SCRATCH = "_kvot_scratch"
 MEMORY_ENV = "KVOT_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
+# The storage format of new workspace and scratch files: DuckDB 1.5's, whose compression writes
+# ten million deals about a sixth faster than the default (0.10's). A workspace made earlier
+# keeps the format it has; a file in this format opens with DuckDB 1.5 or newer.
+STORAGE_VERSION = "v1.5.0"
 
 
 def memory_limit() -> str | None:
@@ -46,7 +50,7 @@ class DuckDBWorkspace(Workspace):
     @classmethod
     def connect(cls, location: str) -> "DuckDBWorkspace":
         try:
-            db = duckdb.connect(location)
+            db = duckdb.connect(location, config={"storage_compatibility_version": STORAGE_VERSION})
         except duckdb.Error as exc:
             raise WorkspaceError(f"workspace {location} cannot be opened: {exc}") from None
         limit = memory_limit()
@@ -94,7 +98,7 @@ class DuckDBWorkspace(Workspace):
         path = self._scratch_path()
         self.db.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
         _remove(path)
-        self.db.execute(f"""ATTACH '{path.replace("'", "''")}' AS {SCRATCH}""")
+        self.db.execute(f"""ATTACH '{path.replace("'", "''")}' AS {SCRATCH} (STORAGE_VERSION '{STORAGE_VERSION}')""")
         con = self.db.cursor()
         home = self.db.execute("SELECT current_database()").fetchone()[0]
         scratch = Scratch(con, SCRATCH, shared=True, workspace_catalog=home)
