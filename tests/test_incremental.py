@@ -173,3 +173,69 @@ def test_a_setting_of_the_reports_only_neither_skips_nor_strands_a_deal(ws, tmp_
     kvot.undo_import(ws, second.import_id)  # D3 back to 36
     again = _import(ws, b)
     assert again.rows_changed == 1 and _mrr(ws)["D3"] == (D("48"), "Bo")
+
+
+# --- A sequence of edited exports: with hashes, the workspace ends as it would without them ---
+
+OWNERS = ("Anna", "Bo", "Cecilia")
+STAGES = ("Won", "Won", "Lost", "Proposal")
+
+
+def _row(rng, deal: int) -> list[str]:
+    stage = rng.choice(STAGES)
+    return [f"D{deal}", f"Kund {rng.randint(1, 9)} AB", rng.choice(OWNERS), stage,
+            f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}", str(rng.randint(1, 999) * 12),
+            "SEK", rng.choice(("monthly", "quarterly", "annual"))]
+
+
+def _edited(rng, rows: list[list[str]], next_id: int) -> tuple[list[list[str]], int]:
+    """The next export: some cells changed, rows added, repeated, dropped and moved."""
+    rows = [list(r) for r in {r[0]: r for r in reversed(rows)}.values()]  # one row per deal
+    for row in rng.sample(rows, k=max(1, len(rows) // 4)):
+        column = rng.choice((1, 2, 3, 4, 5, 7))
+        row[column] = _row(rng, 0)[column]
+    rows += [_row(rng, next_id + k) for k in range(rng.randint(0, 3))]
+    rows += [list(r) for r in rng.sample(rows, k=2)]  # identical repeats
+    for _ in range(rng.randint(0, 2)):
+        rows.pop(rng.randrange(len(rows)))  # a deal left out is kept, as without hashes
+    rng.shuffle(rows)
+    return rows, next_id + 3
+
+
+def _export(tmp_path: Path, step: int, rows: list[list[str]]) -> Path:
+    header = "deal_id,name,owner,stage,close_date,amount,currency,billing_period"
+    path = tmp_path / f"export-{step}.csv"
+    path.write_text("\n".join([header] + [",".join(r) for r in rows]) + "\n")
+    return path
+
+
+def _state(ws) -> dict[str, list]:
+    tables = ("deals", "_kvot_history_deals")
+    state = {t: ws.execute(f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    state["imports"] = ws.execute(
+        "SELECT import_id, rows_read, rows_changed FROM _kvot_imports ORDER BY import_id")
+    return state
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_imports_that_use_the_hashes_leave_what_full_comparisons_leave(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    hashed = kvot.open_workspace(str(tmp_path / "hashed.duckdb"))
+    compared = kvot.open_workspace(str(tmp_path / "compared.duckdb"))
+    rows, next_id = [_row(rng, k) for k in range(1, 13)], 13
+    used = 0
+    for step in range(5):
+        path = _export(tmp_path, step, rows)
+        amount = rng.choice(("per_billing_period", "per_billing_period", "arr"))
+        before = _hashes(hashed)
+        _import(hashed, path, amount=amount)
+        used += before > 0
+        compared.execute("DELETE FROM _kvot_deal_hashes")  # every deal compared in full
+        _import(compared, path, amount=amount)
+        assert _state(hashed) == _state(compared), (seed, step)
+        rows, next_id = _edited(rng, rows, next_id)
+    assert used == 4  # every import after the first had hashes to go by
+    hashed.close()
+    compared.close()
