@@ -30,6 +30,7 @@ class RowError:
     value: str | None
     reason: str
     fix: str = ""
+    header: bool = False  # the problem is in the file's header (its columns), not in a row
 
     def __str__(self) -> str:
         where = self.file
@@ -53,8 +54,11 @@ class ImportRejected(KvotError):
 
 
 def _headline(errors: list[RowError]) -> str:
-    """``3 bad rows``, or ``the file cannot be read`` when no problem is in a row."""
-    rows = len({(e.file, e.line) for e in errors if e.line is not None})
-    if not rows:
-        return "the file cannot be imported"
-    return f"{rows} bad row" + ("" if rows == 1 else "s")
+    """``3 bad rows``; ``the file's columns do not fit`` when the problems are in its header;
+    ``the file cannot be imported`` when they are in no line."""
+    rows = len({(e.file, e.line) for e in errors if e.line is not None and not e.header})
+    if rows:
+        return f"{rows} bad row" + ("" if rows == 1 else "s")
+    if any(e.header for e in errors):
+        return "the file's columns do not fit"
+    return "the file cannot be imported"

@@ -62,7 +62,7 @@ def missing_column(table: Table, kind: str, profile: Profile, name: str) -> RowE
     return RowError(
         table.file, table.header_line, None, None,
         f"no column for {name} (looked for: {looked}; the file has: {', '.join(table.headers)})",
-        f'rename the column or map it: [mapping] {name} = "<column>"')
+        f'rename the column or map it: [mapping] {name} = "<column>"', header=True)
 
 
 def _first_present(candidates: tuple[str, ...], by_key: dict[str, str]) -> str | None:
@@ -91,7 +91,7 @@ def _mapped(table: Table, kind: str, mapping: dict[str, str],
             errors.append(RowError(table.file, table.header_line, None, column,
                                    f"is mapped to {key} but the file has no such column "
                                    f"(it has: {', '.join(table.headers)})",
-                                   f"fix [mapping] {key}"))
+                                   f"fix [mapping] {key}", header=True))
         else:
             notes.append(f"mapping {key} = {column!r} not used: {table.file} has no such column")
     if errors:

@@ -23,7 +23,7 @@ def team_path_headers(src: Source) -> tuple[str, ...]:
             raise ImportRejected([RowError(
                 src.file, src.table.header_line, None, missing[0],
                 f"is in team_path but the file has no such column (it has: "
-                f"{', '.join(src.table.headers)})", "fix the team_path setting")])
+                f"{', '.join(src.table.headers)})", "fix the team_path setting", header=True)])
         return tuple(by_key[column_key(c)] for c in asked)
     default = src.profile.team_path
     if default and all(column_key(c) in by_key for c in default):

@@ -65,7 +65,8 @@ class Source:
     def fail(self, line: int | None, name: str | None, value: str | None, reason: str,
              fix: str = "") -> None:
         column = self.columns.header(name) if name else None
-        self.errors.append(RowError(self.file, line, column or name, value, reason, fix))
+        self.errors.append(RowError(self.file, line, column or name, value, reason, fix,
+                                    header=line is not None and line == self.table.header_line))
 
     def parsed(self, name: str, parse: Callable[[str], V], fix: str = "") -> dict[int, V]:
         """Line → value for every non-blank cell of a column; bad cells become errors."""

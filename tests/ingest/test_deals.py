@@ -143,6 +143,16 @@ def test_missing_required_column_is_named_with_the_fix(write):
         read_deals(path, Settings())
     assert str(exc.value.errors[0]).startswith("d.csv line 1: no column for close_date (looked for: ")
     assert exc.value.errors[0].fix == 'rename the column or map it: [mapping] close_date = "<column>"'
+    assert str(exc.value).startswith("the file's columns do not fit; nothing was imported:\n"
+                                     "  d.csv line 1: no column for close_date")
+
+
+def test_a_bad_value_in_a_row_is_counted_as_a_bad_row(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount\nD1,Ann,Won,2024-13-01,1\n"
+                          "D2,Ann,Won,2024-01-01,x\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings())
+    assert str(exc.value).startswith("2 bad rows; nothing was imported:\n  d.csv line 2, column")
 
 
 def test_ambiguous_date_column_names_the_date_format_setting(write):
