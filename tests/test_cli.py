@@ -456,3 +456,12 @@ def test_version_prints_the_package_version_and_runs_nothing(tmp_path, monkeypat
     printed = ok("--version")
     assert printed == f"kvot {kvot.__version__}\n"
     assert not list(tmp_path.iterdir())  # no workspace made
+
+
+def test_each_import_command_offers_only_the_options_of_its_kind(tmp_path):
+    assert "--team-path" in ok("import", "reps", "--help")
+    deals_help = ok("import", "deals", "--help")
+    assert "--won-stages" in deals_help and "--team-path" not in deals_help
+    assert "--currency" not in ok("import", "credits", "--help")
+    refused = invoke("import", "credits", str(tmp_path / "credits.csv"), "--currency", "SEK")
+    assert refused.exit_code == 2 and "No such option: --currency" in refused.output

@@ -1,6 +1,7 @@
 """``kvot import KIND FILE``: one command per kind of file."""
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,6 +20,19 @@ OnError = Annotated[Optional[str], typer.Option(
                        "(see kvot rejects) and the rest imported")]
 MinorUnits = Annotated[Optional[bool], typer.Option(
     "--minor-units/--no-minor-units", help="Amounts are in cents/öre (default: the profile's)")]
+
+
+# Options that mean something for some kinds only; the other kinds' commands do not offer them.
+ONLY_FOR = {"amount": ("deals",), "won_stages": ("deals",), "minor_units": ("deals",),
+            "currency": ("deals", "quotas"), "team_path": ("reps", "teams")}
+
+
+def _offered(command, kind: str):
+    """``command`` with only the options that apply to ``kind`` in its signature."""
+    signature = inspect.signature(command, eval_str=True)
+    kept = [p for name, p in signature.parameters.items() if kind in ONLY_FOR.get(name, (kind,))]
+    command.__signature__ = signature.replace(parameters=kept)
+    return command
 
 
 def _command(kind: str):
@@ -48,7 +62,7 @@ def _command(kind: str):
 
     command.__doc__ = (f"Import {kind} from FILE (CSV or XLSX).\n\n"
                        f"Example: kvot import {kind} {kind}.csv")
-    return command
+    return _offered(command, kind)
 
 
 for _kind in api.IMPORT_KINDS:
