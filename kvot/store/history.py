@@ -74,6 +74,8 @@ def undo_import(workspace, import_id: int) -> Undone:
         workspace.execute("UPDATE _kvot_imports SET undone_at = current_timestamp WHERE import_id = ?",
                           [import_id])
         rebuild_closure(workspace)
+    workspace.analyze(VERSIONED + tuple(f"_kvot_history_{t}" for t in VERSIONED)
+                      + ("_kvot_team_closure",))
     return Undone(import_id, removed, restored)
 
 

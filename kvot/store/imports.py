@@ -18,6 +18,7 @@ from kvot.ingest.columnar import refusal, try_columnar
 from kvot.ingest.staged import Scratch, Staged
 from kvot.store import tables
 from kvot.store.roster import Roster
+from kvot.store.schema import VERSIONED
 
 KINDS = ("deals", "quotas", "reps", "teams", "credits", "fx")
 
@@ -79,8 +80,15 @@ def _write(workspace, kind: str, path: Path, result) -> ImportResult:
             [import_id, kind, str(path), result.checksum or checksum(path), result.rows_read, changed, "\n".join(notes)])
         record_rejects(workspace, import_id, result.rejects)
         writing.update(completed=len(records))
+    workspace.analyze(written_tables(kind))
     return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes,
                         len(result.rejects))
+
+
+def written_tables(kind: str) -> tuple[str, ...]:
+    """The tables an import of ``kind`` may change, with their history tables."""
+    changed = tables.WRITES[kind]
+    return changed + tuple(f"_kvot_history_{t}" for t in changed if t in VERSIONED)
 
 
 def read_file(kind: str, path: Path, settings: Settings, sheet: str | None,

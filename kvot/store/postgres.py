@@ -89,3 +89,9 @@ class PostgresWorkspace(Workspace):
 
     def close(self) -> None:
         self.con.close()
+
+    def analyze(self, tables: tuple[str, ...]) -> None:
+        """ANALYZE what a write changed: without it the planner takes a freshly filled table
+        for empty and joins a million deals row by row (an hour instead of seconds)."""
+        if tables:
+            self.con.execute(f"ANALYZE {', '.join(tables)}")

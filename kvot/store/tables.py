@@ -98,8 +98,9 @@ def write_credit_table(ws, staged: Staged, roster: Roster, import_id: int, file:
     """``write_credits`` for credits read column-wise (reps resolved by ``prepare_credit_table``)."""
     ws.load_temp("_kvot_credits_in", staged)
     try:
-        missing = ws.execute("SELECT line, deal_id FROM _kvot_credits_in WHERE deal_id NOT IN "
-                             "(SELECT deal_id FROM deals) ORDER BY line")
+        # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a large table row by row
+        missing = ws.execute("SELECT c.line, c.deal_id FROM _kvot_credits_in c WHERE NOT EXISTS "
+                             "(SELECT 1 FROM deals d WHERE d.deal_id = c.deal_id) ORDER BY c.line")
     finally:
         ws.drop_temp("_kvot_credits_in")
     if missing:
@@ -291,5 +292,9 @@ def write_teams(ws, records, roster: Roster, import_id: int, file: str) -> int:
 
 TABLE_WRITERS = {"deals": write_deal_table, "credits": write_credit_table}  # kind -> writer of staged rows
 PREPARERS = {"deals": prepare_deal_table, "credits": prepare_credit_table}  # before the transaction
+# The tables an import of each kind may change, besides the history of the versioned ones.
+WRITES = {"deals": ("deals", "reps"), "credits": ("credits", "reps"), "quotas": ("quotas",),
+          "fx": ("fx_rates",), "reps": ("reps", "memberships", "teams", "_kvot_team_closure"),
+          "teams": ("teams", "_kvot_team_closure")}
 WRITERS = {"deals": write_deals, "credits": write_credits, "quotas": write_quotas,
            "fx": write_fx, "reps": write_reps, "teams": write_teams}

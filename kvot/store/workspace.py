@@ -63,6 +63,10 @@ class Workspace:
     def close(self) -> None:
         raise NotImplementedError
 
+    def analyze(self, tables: tuple[str, ...]) -> None:
+        """After a write: refresh the statistics the engine plans queries by, where it keeps
+        them apart from the data (PostgreSQL); elsewhere nothing."""
+
     @contextmanager
     def watching(self, description: str) -> Iterator[None]:
         """Report how far the engine got with the queries run inside the block, where the
