@@ -164,12 +164,14 @@ def load_demo(workspace: Workspace, directory: Path) -> list[ImportResult]:
     return results
 
 
-def check(workspace: Workspace, *, today=None, only_blocking: bool = False,
+def check(workspace: Workspace, *, today=None, only_blocking: bool = False, reuse: bool = False,
           config: Path | None = None, **overrides) -> CheckReport:
     """The data-quality findings on the workspace (blocking ones make figures wrong).
 
     ``today`` (a date, default today) judges future-dated deals; ``only_blocking`` runs only the
-    checks that can block, which is what ``kvot attainment`` does before showing figures.
+    checks that can block, which is what ``kvot attainment`` does before showing figures;
+    ``reuse`` answers with the report kept for the same imports, settings and day, if any.
     """
     settings = _report_settings(workspace, config, overrides)
-    return _run_checks(workspace, settings, today=today, only_blocking=only_blocking)
+    return _run_checks(workspace, settings, today=today, only_blocking=only_blocking,
+                       reuse=reuse)

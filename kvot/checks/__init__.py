@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from kvot.checks import deals, fx, people, quotas
+from kvot.checks.cache import cache_key, cached, keep
 from kvot.checks.engine import duckdb_tables
 from kvot.checks.model import (BLOCKING, SEVERITIES, WARNING, Check, CheckReport, Example,
                                Finding)
@@ -26,9 +27,21 @@ CHECKS: tuple[Check, ...] = (
 
 
 def run_checks(workspace, settings: Settings, today: date | None = None,
-               only_blocking: bool = False) -> CheckReport:
-    """Every check (or only the blocking ones, for a quick gate) on the workspace's tables."""
+               only_blocking: bool = False, reuse: bool = False) -> CheckReport:
+    """Every check (or only the blocking ones, for a quick gate) on the workspace's tables.
+
+    ``reuse``: answer with the report kept for the same data, settings and day when there is
+    one (:mod:`kvot.checks.cache`). Either way the report is kept for the next caller."""
     today = today or date.today()
+    key = cache_key(workspace, settings, today)
+    report = cached(workspace, key, only_blocking) if reuse else None
+    if report is None:
+        report = _run(workspace, settings, today, only_blocking)
+        keep(workspace, key, report, only_blocking)
+    return report
+
+
+def _run(workspace, settings: Settings, today: date, only_blocking: bool) -> CheckReport:
     chosen = [c for c in CHECKS if c.severity == BLOCKING or not only_blocking]
     findings = []
     with duckdb_tables(workspace) as tables:

@@ -41,7 +41,8 @@ def _table(report) -> str:
     for f in report.findings:
         more = f.count - len(f.examples)
         examples = "\n".join(_short(e) for e in f.examples) + (f"\n... and {more} more" if more > 0 else "")
-        table.add_row(f.severity, f"{f.title}\n({f.code})", str(f.count), examples, f.fix)
+        cells = (f.severity, f"{f.title}\n({f.code})", str(f.count), examples, f.fix)
+        table.add_row(*map(Text, cells))  # text as it is: "[kinds]" is not markup
     if not report.findings:
         return to_text(Text(_headline(report)))
     return to_text(Group(table), width=160)
@@ -73,7 +74,7 @@ def render_check(report, fmt: str) -> str:
 def check_summary(workspace) -> str:
     """The one line printed after an import; the import stands whatever the checks say."""
     try:
-        report = api.check(workspace)
+        report = api.check(workspace, reuse=True)
     except Exception as exc:  # a check must never undo or fail an import
         return f"check: could not run ({type(exc).__name__}); run kvot check"
     hint = "; details: kvot check" if report.findings else ""
@@ -85,7 +86,7 @@ NO_FIGURE_WITHOUT = {"missing-fx"}  # findings that stop the figures even with -
 
 def gate(workspace, allow: bool, config, report_opts: dict) -> list:
     """Blocking findings before figures: stop (exit 1) unless ``allow``; return those allowed."""
-    report = api.check(workspace, only_blocking=True, config=config, **report_opts)
+    report = api.check(workspace, only_blocking=True, reuse=True, config=config, **report_opts)
     if not report.blocking:
         return []
     if not allow:

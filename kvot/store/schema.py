@@ -68,4 +68,9 @@ MIGRATIONS.append((4, "hashes of the source rows behind deals, for incremental r
         deal_key BIGINT NOT NULL, row_hash BIGINT NOT NULL, import_id INTEGER NOT NULL)""",
 ]))
 
+MIGRATIONS.append((5, "the last data-quality report, for the gate before figures", [
+    """CREATE TABLE _kvot_check_cache (
+        cache_key VARCHAR NOT NULL, only_blocking BOOLEAN NOT NULL, report VARCHAR NOT NULL)""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
