@@ -229,6 +229,16 @@ def test_explain_rep_rows_add_up_to_the_attainment_row(demo):
     assert sorted(d["deal_id"] for d in e["deals"]) == ids
 
 
+def test_a_rep_is_found_by_id_full_name_or_e_mail_in_any_case(demo):
+    from kvot.demo.company import EMAIL_DOMAIN
+
+    by_id = explain_json(demo["ws"], "--rep", "karin.svensson", "--period", "2025-04")
+    mail = f"Karin.Svensson@{EMAIL_DOMAIN.upper()}"
+    names = ("Karin Svensson", "karin svensson", mail, f" {mail} ")
+    for wanted in names:
+        assert explain_json(demo["ws"], "--rep", wanted, "--period", "2025-04") == by_id, wanted
+
+
 def test_the_deal_closed_at_2330_utc_on_31_march_is_in_april_in_stockholm(demo):
     april = explain_json(demo["ws"], "--rep", "karin.svensson", "--period", "2025-04")
     march = explain_json(demo["ws"], "--rep", "karin.svensson", "--period", "2025-03")
@@ -395,6 +405,14 @@ def test_an_unknown_format_is_a_usage_error(demo, monkeypatch, capsys):
     assert "'xml' is not one of table, csv, json" in err
 
 
+def test_explain_without_rep_or_team_is_a_usage_error(demo, monkeypatch, capsys):
+    for who in ([], ["--rep", "karin.svensson", "--team", "north"]):
+        code, out, err = run_main(monkeypatch, capsys, "explain", "-w", demo["ws"],
+                                  "--period", "2025-04", *who)
+        assert code == 2 and out == ""
+        assert "explain needs exactly one of --rep or --team" in " ".join(err.replace("│", " ").split())
+
+
 def test_an_unknown_grain_is_refused_with_a_clear_message(demo, monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], "--period", "fortnight")
     assert code in (1, 2) and out == ""
@@ -465,3 +483,14 @@ def test_each_import_command_offers_only_the_options_of_its_kind(tmp_path):
     assert "--currency" not in ok("import", "credits", "--help")
     refused = invoke("import", "credits", str(tmp_path / "credits.csv"), "--currency", "SEK")
     assert refused.exit_code == 2 and "No such option: --currency" in refused.output
+
+
+def test_rejects_table_prints_the_fix_as_written_brackets_and_all(tmp_path):
+    deals = tmp_path / "deals.csv"
+    deals.write_text("deal_id,owner,stage,close_date,amount,currency,kind\n"
+                     "D1,Bo,Won,2025-01-10,1000,SEK,new\n"
+                     "D2,Bo,Won,2025-01-11,900,SEK,Weird Type\n")
+    ws = str(tmp_path / "ws.duckdb")
+    ok("import", "deals", str(deals), "-w", ws, "--on-error", "skip", "--reporting-currency", "SEK")
+    table = ok("rejects", "-w", ws)
+    assert "kvot.toml: [kinds]" in table  # Rich would read "[kinds]" as markup and drop it

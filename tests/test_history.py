@@ -113,3 +113,32 @@ def test_on_error_skip_sets_bad_rows_aside_and_imports_the_rest(tmp_path, worksp
     assert [(r["line"], r["column"], r["value"]) for r in rejects] == [
         (3, "close_date", "2025-03-32"), (4, "amount", "lots")]
     assert all(r["file"].endswith("deals.csv") and r["reason"] for r in rejects)
+
+
+def test_a_row_with_two_bad_cells_is_one_row_set_aside_with_both_reasons(tmp_path, workspace):
+    path = tmp_path / "deals.csv"
+    path.write_text(textwrap.dedent("""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-03-10,1000,SEK
+        D2,Anna,Won,2025-03-32,lots,SEK
+        """).lstrip())
+    result = kvot.import_file(workspace, "deals", path, on_error="skip", reporting_currency="SEK")
+    assert result.rows_rejected == 1
+    assert sorted((r["line"], r["column"]) for r in kvot.rejects(workspace)) == [
+        (3, "amount"), (3, "close_date")]
+    [logged] = [i for i in kvot.imports(workspace) if i["import_id"] == result.import_id]
+    assert logged["rows_rejected"] == 1
+
+
+def test_as_of_on_spark_says_the_parquet_export_has_no_history(tmp_path):
+    from tests.conftest import make_builder
+
+    cleanups: list = []
+    ws = make_builder("spark", tmp_path, cleanups)(deals=V1, settings={"reporting_currency": "SEK"})
+    with pytest.raises(kvot.errors.KvotError) as exc:
+        kvot.attainment(ws, by="company", as_of=date(2025, 4, 1))
+    assert str(exc.value) == ("--as-of recomputes from the imports log and the replaced rows, "
+                              "which Parquet exports do not hold: run it on the DuckDB or "
+                              "PostgreSQL workspace")
+    for cleanup in cleanups:
+        cleanup()

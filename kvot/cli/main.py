@@ -135,6 +135,8 @@ def explain(
     Example: kvot explain --rep "Anna Snelling" --period 2017-03
     """
     _check_format(fmt)
+    if (rep is None) == (team is None):
+        raise typer.BadParameter("explain needs exactly one of --rep or --team", param_hint="--rep / --team")
     with api.workspace_for(workspace, engine=engine, **_engine_options(engine, spark_master)) as ws:
         result = api.explain(ws, period=period, rep=rep, team=team, config=config,
                              as_of=_day(as_of),

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kvot.cli.text_table import draw_table
 from kvot.metrics.attainment import AttainmentRow
@@ -159,5 +160,5 @@ def render_rows(rows: list[dict], fmt: str, title: str, columns: tuple[str, ...]
     for c in columns:
         table.add_column(c)
     for r in rows:
-        table.add_row(*["" if r[c] is None else str(r[c]) for c in columns])
+        table.add_row(*[Text("" if r[c] is None else str(r[c])) for c in columns])  # no markup
     return to_text(table)

@@ -17,14 +17,16 @@ class Selection:
     rep: str | None = None
 
 
-def _find(table: ibis.Table, id_col: str, what: str, wanted: str) -> str:
-    """An id, or a name (any case) that only one rep or team has."""
-    rows = table.select(id_col, "name").to_pyarrow().to_pylist()
+def _find(table: ibis.Table, id_col: str, what: str, wanted: str,
+          also: tuple[str, ...] = ("name",)) -> str:
+    """An id, or a name (any case; for reps also an e-mail) that only one rep or team has."""
+    rows = table.select(id_col, *also).to_pyarrow().to_pylist()
     key = wanted.strip().casefold()
     for r in rows:
         if r[id_col].casefold() == key:
             return r[id_col]
-    named = sorted({r[id_col] for r in rows if r["name"] is not None and r["name"].casefold() == key})
+    named = sorted({r[id_col] for r in rows
+                    if any(r[c] is not None and r[c].strip().casefold() == key for c in also)})
     if len(named) == 1:
         return named[0]
     if named:
@@ -36,7 +38,7 @@ def _find(table: ibis.Table, id_col: str, what: str, wanted: str) -> str:
 
 
 def find_rep(tables: Tables, wanted: str) -> str:
-    return _find(tables.reps, "rep_id", "rep", wanted)
+    return _find(tables.reps, "rep_id", "rep", wanted, ("name", "email"))
 
 
 def find_team(tables: Tables, wanted: str) -> str:

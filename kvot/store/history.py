@@ -20,6 +20,9 @@ from kvot.store.schema import VERSIONED
 
 def import_as_of(workspace, when: date | datetime) -> int:
     """The last import recorded on or before ``when`` (a date means the end of that day)."""
+    if getattr(workspace, "engine", None) == "spark":
+        raise KvotError("--as-of recomputes from the imports log and the replaced rows, which "
+                        "Parquet exports do not hold: run it on the DuckDB or PostgreSQL workspace")
     if not isinstance(when, datetime):
         when = datetime.combine(when + timedelta(days=1), time()) - timedelta(microseconds=1)
     found = workspace.execute(

@@ -82,7 +82,7 @@ def _write(workspace, kind: str, path: Path, result) -> ImportResult:
         writing.update(completed=len(records))
     workspace.analyze(written_tables(kind))
     return ImportResult(import_id, kind, str(path), result.rows_read, changed, notes,
-                        len(result.rejects))
+                        len({(e.file, e.line) for e in result.rejects}))  # rows, not errors
 
 
 def written_tables(kind: str) -> tuple[str, ...]:
@@ -139,6 +139,7 @@ def rejects(workspace, import_id: int | None = None) -> list[dict]:
 def imports(workspace) -> list[dict]:
     rows = workspace.execute(
         "SELECT i.import_id, kind, i.file, checksum, rows_read, rows_changed, "
-        "(SELECT count(*) FROM _kvot_rejects r WHERE r.import_id = i.import_id), imported_at, "
+        "(SELECT count(*) FROM (SELECT DISTINCT r.file, r.line FROM _kvot_rejects r "
+        "WHERE r.import_id = i.import_id) AS x), imported_at, "
         "undone_at FROM _kvot_imports i ORDER BY i.import_id")
     return [dict(zip(IMPORT_COLUMNS, r)) for r in rows]

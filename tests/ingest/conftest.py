@@ -21,5 +21,6 @@ def write(tmp_path, monkeypatch):
 @pytest.fixture
 def data_dir() -> Path:
     if not DATA.is_dir():
-        pytest.skip(f"shared data not found at {DATA.resolve()} (a sibling 'shared/' of the repo)")
+        pytest.skip(f"public data sets not found at {DATA.resolve()} (they live beside the "
+                    "repository, or set KVOT_SHARED_DATA to their folder)")
     return DATA

@@ -39,7 +39,8 @@ def _case_file(case: dict, tmp_path: Path) -> Path:
     if "shared" in case:
         source = SHARED / case["shared"]
         if not source.exists():
-            pytest.skip(f"shared data set {case['shared']} is not present")
+            pytest.skip(f"public data file {source} is not present (it lives beside the "
+                        "repository, or set KVOT_SHARED_DATA to its folder)")
         name = source.name
     else:
         source = CORPUS / case["file"]
