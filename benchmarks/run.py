@@ -142,6 +142,35 @@ def incremental(ws: Path, work: Path, data: Path, full: dict) -> dict:
     return out
 
 
+def postgres(url: str, rows: int, data: Path, work: Path, repeat: int) -> dict:
+    """Import the same files into a fresh schema of a PostgreSQL server and time the attainment
+    tables and the gate there; the tables must be DuckDB's rows to the cent."""
+    import psycopg
+
+    schema = f"kvot_bench_rows{rows}"
+    location = f"{url}{'&' if '?' in url else '?'}schema={schema}"
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    out = {"import": {}}
+    for kind in SMALL_KINDS + ("deals", "credits"):
+        r = out["import"][kind] = run_step("import", location, kind, data / f"{kind}.csv",
+                                           data / "kvot.toml")
+        log(f"    postgres import {kind:8} {r['rows']:>10,} rows {r['seconds']:8.2f} s "
+            f"peak {r['peak_rss_mb']:,.0f} MB")
+    for level in ("rep", "team"):
+        k = run_step("kvot", location, level, work / f"pg-{level}.parquet", repeat)
+        agree = steps.compare(str(work / f"pg-{level}.parquet"), str(work / f"kvot-{level}.parquet"))
+        out[level] = {"kvot": k, "agree": agree}
+        log(f"    postgres attainment by {level}: {k['seconds']:.2f} s (peak "
+            f"{k['peak_rss_mb']:,.0f} MB); against DuckDB's table {agree}")
+    out["gate"] = run_step("gate", location)
+    log(f"    postgres gate (blocking checks): {out['gate']['seconds']:.2f} s, then reused "
+        f"{out['gate']['reused_seconds']:.2f} s")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    return out
+
+
 def bench_size(rows: int, args) -> dict:
     log(f"== {rows:,} deal rows (load average {os.getloadavg()[0]:.1f})")
     data, gen_seconds = data_for(args.data, rows, args.seed)
@@ -171,6 +200,8 @@ def bench_size(rows: int, args) -> dict:
     result["load_after"] = os.getloadavg()
     if use_kvot:
         result["incremental"] = incremental(ws, work, data, result["import"]["deals"])
+    if args.postgres and (args.postgres_max is None or rows <= args.postgres_max):
+        result["postgres"] = postgres(args.postgres, rows, data, work, args.repeat)
     return result
 
 
@@ -223,6 +254,19 @@ def print_table(results: list[dict]) -> None:
             for label, i in r["incremental"].items():
                 print(f"{r['rows']:>12,} {label:12} {i['changed']:>8,} {i['seconds']:>12.2f} "
                       f"{r['import']['deals']['seconds']:>8.2f} {i['peak_rss_mb']:>8,.0f}")
+    pg = [r for r in results if "postgres" in r]
+    if pg:
+        print("\nPostgreSQL workspace: import, attainment (best of runs) and the gate, vs DuckDB")
+        print(f"{'rows':>12} {'deals import s':>14} {'credits s':>10} {'rep s':>7} {'team s':>7} "
+              f"{'gate s':>7} {'reused s':>9}  against DuckDB")
+        for r in pg:
+            p = r["postgres"]
+            same = all(p[lv]["agree"][k] == 0 for lv in ("rep", "team") for k in
+                       ("only_kvot", "only_sql", "mrr_closed", "quota", "deals", "overlay_mrr"))
+            print(f"{r['rows']:>12,} {p['import']['deals']['seconds']:>14.2f} "
+                  f"{p['import']['credits']['seconds']:>10.2f} {p['rep']['kvot']['seconds']:>7.2f} "
+                  f"{p['team']['kvot']['seconds']:>7.2f} {p['gate']['seconds']:>7.2f} "
+                  f"{p['gate']['reused_seconds']:>9.2f}  {'same rows, exactly' if same else 'DIFFER'}")
 
 
 def main() -> None:
@@ -236,6 +280,12 @@ def main() -> None:
                         help="largest size imported with kvot's importer (above: bulk_load.sql; "
                              "default: every size)")
     parser.add_argument("--skip-bulk-check", action="store_true")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also import into and report from this PostgreSQL server (a schema "
+                             "kvot_bench_rowsN, dropped afterwards), e.g. "
+                             "postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-max", type=int, default=1_000_000,
+                        help="largest size run on PostgreSQL (default 1000000)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
     args.data = args.data.resolve()

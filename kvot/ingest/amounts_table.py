@@ -172,7 +172,10 @@ def _is_amount(text: str, style: str) -> bool:
 
 
 def _mrr(text: str, months: str, style: str) -> Decimal:
-    mrr = monthly_amount(parse_amount(text, style) if text else Decimal(0), Decimal(months))
+    try:
+        mrr = monthly_amount(parse_amount(text, style) if text else Decimal(0), Decimal(months))
+    except ValueError:  # the row reader says it, in full
+        raise NotColumnar("an MRR of 1e18 or more") from None
     if abs(mrr) >= MAX_WHOLE * 1000:
         raise NotColumnar("an MRR of 1e18 or more")
     return mrr

@@ -29,7 +29,7 @@ from kvot.errors import ImportRejected
 from kvot.ingest.columns import missing_column
 from kvot.ingest.dates import as_utc, local_date
 from kvot.ingest.kind_conflicts import kind_conflict_notes
-from kvot.ingest.mrr import from_minor_units, months_for, monthly_amount
+from kvot.ingest.mrr import TOO_LARGE_FIX, from_minor_units, months_for, monthly_amount
 from kvot.ingest.parse import currencies_of_marks
 from kvot.ingest.profiles import get_profile
 from kvot.ingest.readers import Row
@@ -218,7 +218,12 @@ def _money(src: Source, cols: DealColumns, row: Row, is_won: bool,
         else:  # an open or lost deal is never MRR closed: its MRR is left unknown (0)
             cols.open_without_term.append(row.line)
         return amount, Decimal(0), Decimal(0)
-    return amount, months, monthly_amount(amount, months)
+    try:
+        return amount, months, monthly_amount(amount, months)
+    except ValueError as exc:
+        src.fail(row.line, cols.amount_field, src.text(row, cols.amount_field), str(exc),
+                 TOO_LARGE_FIX)
+        return amount, months, Decimal(0)
 
 
 def row_currency(src: Source, default: str, row: Row) -> str:

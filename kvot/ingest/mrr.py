@@ -93,7 +93,14 @@ def monthly_amount(amount: Decimal, months: Decimal) -> Decimal:
         mrr = MRR_CONTEXT.divide(amount, months)
     except (InvalidOperation, ZeroDivisionError):
         raise ValueError("cannot divide by zero months") from None
-    return mrr.quantize(MRR_PLACES, rounding=ROUND_HALF_EVEN, context=MRR_CONTEXT)
+    try:
+        return mrr.quantize(MRR_PLACES, rounding=ROUND_HALF_EVEN, context=MRR_CONTEXT)
+    except InvalidOperation:  # more than 28 digits: an MRR of 10^18 or more
+        raise ValueError(TOO_LARGE) from None
+
+
+TOO_LARGE = "gives an MRR of 10^18 or more a month, more than kvot keeps to 10 decimal places"
+TOO_LARGE_FIX = "check the amount, what it means (amount, minor_units) and its billing period or term"
 
 
 # Digits after the decimal point of a currency's minor unit, as Stripe counts them (its

@@ -23,6 +23,7 @@ text are rejected with an error naming the file.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -88,12 +89,20 @@ def _reject(file: str, reason: str, fix: str = "") -> ImportRejected:
 
 # --- CSV -------------------------------------------------------------------------------------
 
+def _without_bom(encoding: str) -> str:
+    """The codec for ``encoding``: UTF-8 drops a leading byte order mark, as Excel writes one."""
+    try:
+        return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    except LookupError:
+        return encoding  # the decoding says it is unknown
+
+
 def _decode(file: str, data: bytes, encoding: str | None) -> tuple[str, str]:
     if not data.strip():
         raise _reject(file, "is empty", "export the data again with a header row")
     if encoding:
         try:
-            return data.decode(encoding), encoding
+            return data.decode(_without_bom(encoding)), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise _reject(file, f"cannot be read as {encoding} ({exc})",
                           "pass the file's encoding, e.g. utf-8 or cp1252") from None

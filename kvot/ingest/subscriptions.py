@@ -132,7 +132,11 @@ def _subscription(src: Source, cols: SubscriptionColumns, row: Row,
     counts["unpaid"] += status == CANCELED and not paid
     closed_at = as_utc(close) if isinstance(close, datetime) else None
     close_on = local_date(close, src.settings.timezone) if close is not None else None
-    mrr = monthly_amount(amount, months)
+    try:
+        mrr = monthly_amount(amount, months)
+    except ValueError as exc:
+        src.fail(row.line, "amount", src.text(row, "amount"), str(exc), TOO_LARGE_FIX)
+        return None
     return DealRecord(deal_id, src.text(row, "name") or None, owner, src.text(row, "stage"),
                       is_won, kind, closed_at, close_on, amount, "per_billing_period", months,
                       mrr, currency, row.line)

@@ -222,3 +222,21 @@ def test_an_open_deal_without_a_term_does_not_reject_the_file(write):
                                "T1,Ann,Won,2025-01-10,1200,\n")
     with pytest.raises(ImportRejected, match="kvot never assumes monthly"):
         read_deals(blank_won, Settings(amount="tcv"))
+
+
+def test_an_mrr_of_ten_to_the_eighteenth_is_a_bad_row_not_a_crash(write):
+    path = write("d.csv", "deal_id,stage,close_date,amount,billing_period\n"
+                          "D1,Won,2024-03-01,999999999999999999,weekly\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings(amount="per_billing_period"))
+    assert [str(e) for e in exc.value.errors] == [
+        "d.csv line 2, column \"amount\": '999999999999999999' gives an MRR of 10^18 or more a "
+        "month, more than kvot keeps to 10 decimal places; check the amount, what it means "
+        "(amount, minor_units) and its billing period or term"]
+
+
+def test_utf_8_named_as_the_encoding_drops_a_byte_order_mark(write):
+    path = write("d.csv", '\ufeff"deal_id",owner,stage,close_date,amount\nD1,Ann,Won,2024-03-01,100\n')
+    for encoding in ("utf-8", "UTF8", "utf-8-sig"):
+        [deal] = read_deals(path, Settings(encoding=encoding)).records
+        assert (deal.deal_id, deal.owner) == ("D1", "Ann")
