@@ -142,9 +142,17 @@ def incremental(ws: Path, work: Path, data: Path, full: dict) -> dict:
     return out
 
 
+def checks(workspace, label: str = "") -> dict:
+    r = run_step("checks", workspace)
+    log(f"    {label}checks: the gate (blocking) {r['seconds']:.2f} s, then reused "
+        f"{r['reused_seconds']:.2f} s; every check {r['full_seconds']:.2f} s "
+        f"(peak {r['peak_rss_mb']:,.0f} MB): {r['findings']}")
+    return r
+
+
 def postgres(url: str, rows: int, data: Path, work: Path, repeat: int) -> dict:
     """Import the same files into a fresh schema of a PostgreSQL server and time the attainment
-    tables and the gate there; the tables must be DuckDB's rows to the cent."""
+    tables and the checks there; the tables must be DuckDB's rows to the cent."""
     import psycopg
 
     schema = f"kvot_bench_rows{rows}"
@@ -163,9 +171,7 @@ def postgres(url: str, rows: int, data: Path, work: Path, repeat: int) -> dict:
         out[level] = {"kvot": k, "agree": agree}
         log(f"    postgres attainment by {level}: {k['seconds']:.2f} s (peak "
             f"{k['peak_rss_mb']:,.0f} MB); against DuckDB's table {agree}")
-    out["gate"] = run_step("gate", location)
-    log(f"    postgres gate (blocking checks): {out['gate']['seconds']:.2f} s, then reused "
-        f"{out['gate']['reused_seconds']:.2f} s")
+    out["checks"] = checks(location, "postgres ")
     with psycopg.connect(url, autocommit=True) as con:
         con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     return out
@@ -197,6 +203,7 @@ def bench_size(rows: int, args) -> dict:
             f"{r['rows'] / r['seconds']:>10,.0f} rows/s  peak {r['peak_rss_mb']:,.0f} MB")
         floor.unlink()
     result["attainment"] = attainment(ws, work, args.repeat)
+    result["checks"] = checks(ws)
     result["load_after"] = os.getloadavg()
     if use_kvot:
         result["incremental"] = incremental(ws, work, data, result["import"]["deals"])
@@ -254,19 +261,29 @@ def print_table(results: list[dict]) -> None:
             for label, i in r["incremental"].items():
                 print(f"{r['rows']:>12,} {label:12} {i['changed']:>8,} {i['seconds']:>12.2f} "
                       f"{r['import']['deals']['seconds']:>8.2f} {i['peak_rss_mb']:>8,.0f}")
-    pg = [r for r in results if "postgres" in r]
-    if pg:
-        print("\nPostgreSQL workspace: import, attainment (best of runs) and the gate, vs DuckDB")
-        print(f"{'rows':>12} {'deals import s':>14} {'credits s':>10} {'rep s':>7} {'team s':>7} "
-              f"{'gate s':>7} {'reused s':>9}  against DuckDB")
-        for r in pg:
+    print_engines(results)
+
+
+def print_engines(results: list[dict]) -> None:
+    """DuckDB and PostgreSQL workspaces side by side: import, attainment, checks."""
+    print("\nWorkspaces side by side: import, attainment (best of runs) and checks, seconds")
+    print(f"{'rows':>12} {'engine':9} {'deals':>8} {'credits':>8} {'by rep':>7} {'by team':>8} "
+          f"{'gate':>6} {'reused':>7} {'all checks':>10} {'checks MB':>9}  tables")
+    for r in results:
+        engines = [("duckdb", r["import"], r["attainment"], r.get("checks"), "the reference")]
+        if "postgres" in r:
             p = r["postgres"]
             same = all(p[lv]["agree"][k] == 0 for lv in ("rep", "team") for k in
                        ("only_kvot", "only_sql", "mrr_closed", "quota", "deals", "overlay_mrr"))
-            print(f"{r['rows']:>12,} {p['import']['deals']['seconds']:>14.2f} "
-                  f"{p['import']['credits']['seconds']:>10.2f} {p['rep']['kvot']['seconds']:>7.2f} "
-                  f"{p['team']['kvot']['seconds']:>7.2f} {p['gate']['seconds']:>7.2f} "
-                  f"{p['gate']['reused_seconds']:>9.2f}  {'same rows, exactly' if same else 'DIFFER'}")
+            engines.append(("postgres", p["import"], p, p["checks"],
+                            "DuckDB's rows, exactly" if same else "DIFFER"))
+        for name, imports, tables, checks, agreement in engines:
+            c = checks or {}
+            print(f"{r['rows']:>12,} {name:9} {imports['deals']['seconds']:>8.2f} "
+                  f"{imports['credits']['seconds']:>8.2f} {tables['rep']['kvot']['seconds']:>7.2f} "
+                  f"{tables['team']['kvot']['seconds']:>8.2f} {c.get('seconds', 0):>6.2f} "
+                  f"{c.get('reused_seconds', 0):>7.2f} {c.get('full_seconds', 0):>10.2f} "
+                  f"{c.get('peak_rss_mb', 0):>9,.0f}  {agreement}")
 
 
 def main() -> None:

@@ -75,19 +75,23 @@ def new_workspace(engine: str, cleanups: list):
 
 
 def make_builder(engine: str, tmp_path: Path, cleanups: list):
-    """On Spark, the files go into a DuckDB workspace that is exported to Parquet and read back."""
-    def _build(settings: dict | None = None, **files: str):
+    """On Spark, the files go into a DuckDB workspace that is exported to Parquet and read back.
+    ``changes``: SQL statements run on the tables after the imports (SQL that DuckDB and
+    PostgreSQL read alike), for states no import makes."""
+    def _build(settings: dict | None = None, changes: tuple[str, ...] = (), **files: str):
         if engine == "spark":
-            return _on_spark(_build_on("duckdb", settings, files), tmp_path)
-        return _build_on(engine, settings, files)
+            return _on_spark(_build_on("duckdb", settings, files, changes), tmp_path)
+        return _build_on(engine, settings, files, changes)
 
-    def _build_on(engine: str, settings: dict | None, files: dict):
+    def _build_on(engine: str, settings: dict | None, files: dict, changes: tuple[str, ...]):
         ws = new_workspace(engine, cleanups)
         for kind in IMPORT_ORDER:
             if kind in files:
                 path = tmp_path / f"{kind}.csv"
                 path.write_text(textwrap.dedent(files[kind]).lstrip(), encoding="utf-8")
                 kvot.import_file(ws, kind, path, config=_no_config(tmp_path), **(settings or {}))
+        for sql in changes:
+            ws.execute(sql)
         return ws
     return _build
 

@@ -2,8 +2,8 @@
 
 ``run_checks(workspace, settings)`` runs every check in :data:`CHECKS` (one query each) and
 returns a :class:`CheckReport`; blocking findings mean the figures would be wrong. The queries
-are DuckDB SQL: on another engine they run on an in-memory copy of the tables. The same
-checks run after every import and before ``kvot attainment``. See docs/checks.md.
+run on the workspace's own engine, DuckDB, PostgreSQL or Spark (:mod:`kvot.checks.engine`).
+The same checks run after every import and before ``kvot attainment``. See docs/checks.md.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from datetime import date
 
 from kvot.checks import deals, fx, people, quotas
 from kvot.checks.cache import cache_key, cached, keep
-from kvot.checks.engine import duckdb_tables
-from kvot.checks.model import (BLOCKING, SEVERITIES, WARNING, Check, CheckReport, Example,
-                               Finding)
+from kvot.checks.engine import check_tables
+from kvot.checks.model import (BLOCKING, EXAMPLES, SEVERITIES, WARNING, Check, CheckQuery,
+                               CheckReport, Example, Finding)
 from kvot.config import Settings
 
 CHECKS: tuple[Check, ...] = (
@@ -43,15 +43,17 @@ def run_checks(workspace, settings: Settings, today: date | None = None,
 
 def _run(workspace, settings: Settings, today: date, only_blocking: bool) -> CheckReport:
     chosen = [c for c in CHECKS if c.severity == BLOCKING or not only_blocking]
+    tables = check_tables(workspace)
     findings = []
-    with duckdb_tables(workspace) as tables:
-        for check in chosen:
-            finding = check.finding(*check.run(tables, settings, today))
-            if finding is not None:
-                findings.append(finding)
+    for check in chosen:  # the count, then (only when something is found) the first examples
+        query = check.run(tables, settings, today)
+        count = tables.count(query)
+        if count:
+            examples = [Example(*row) for row in tables.examples(query, EXAMPLES)]
+            findings.append(check.finding(count, examples))
     findings.sort(key=lambda f: f.severity != BLOCKING)
     return CheckReport(workspace.location, today, findings, tuple(c.code for c in chosen))
 
 
-__all__ = ["BLOCKING", "CHECKS", "Check", "CheckReport", "Example", "Finding", "SEVERITIES",
-           "WARNING", "run_checks"]
+__all__ = ["BLOCKING", "CHECKS", "Check", "CheckQuery", "CheckReport", "Example", "Finding",
+           "SEVERITIES", "WARNING", "run_checks"]

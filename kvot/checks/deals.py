@@ -2,8 +2,9 @@
 stages. Each is one query (see :mod:`kvot.checks.sql`)."""
 from __future__ import annotations
 
-from kvot.checks.model import BLOCKING, WARNING, Check
-from kvot.checks.sql import counted, counted_kinds, file_of, found, literal, money, ratio
+from kvot.checks.model import BLOCKING, WARNING, Check, CheckQuery
+from kvot.checks.sql import (counted, file_of, is_counted_kind, literal, money, quotient,
+                             ratio, text)
 
 OUTLIER_FACTOR = 10  # a deal's MRR over this many times the median of its currency
 # A deal name that says what kind of deal it is (lower-cased, RE2 syntax), checked in this order.
@@ -20,87 +21,100 @@ LOST_WORDS = r"(lost|dead|disqualified)"
 
 
 def _duplicate_ids(ws, settings, today):
-    return found(ws, f"""
+    return CheckQuery(f"""
         WITH repeated AS (SELECT deal_id, count(*) AS n FROM deals GROUP BY deal_id
                           HAVING count(*) > 1)
         SELECT {file_of('d')} AS file, d.line,
-               format('deal {{}} is stored {{}} times', d.deal_id, r.n) AS detail
+               {text('deal {} is stored {} times', 'd.deal_id', 'r.n')} AS detail
         FROM deals d JOIN repeated r ON r.deal_id = d.deal_id""")
 
 
 def _case_variant_ids(ws, settings, today):
-    return found(ws, f"""
-        WITH clash AS (SELECT lower(trim(deal_id)) AS k FROM deals GROUP BY k
-                       HAVING min(deal_id) <> max(deal_id)),
-             variants AS (SELECT k, list_sort(list(DISTINCT deal_id)) AS ids
-                          FROM (SELECT lower(trim(deal_id)) AS k, deal_id FROM deals)
-                          WHERE k IN (SELECT k FROM clash) GROUP BY k)
+    return CheckQuery(f"""
+        WITH clash AS (SELECT lower(trim(deal_id)) AS k, min(deal_id) AS one, max(deal_id) AS other,
+                              count(DISTINCT deal_id) AS spellings
+                       FROM deals GROUP BY lower(trim(deal_id))
+                       HAVING min(deal_id) <> max(deal_id))
         SELECT {file_of('d')} AS file, d.line,
-               format('deal id {{}} also appears as {{}}', d.deal_id, v.ids) AS detail
-        FROM deals d JOIN variants v ON v.k = lower(trim(d.deal_id))""")
+               {text('deal id {} also appears {}', 'd.deal_id', _other_ids())} AS detail
+        FROM deals d JOIN clash v ON v.k = lower(trim(d.deal_id))""")
+
+
+def _other_ids() -> str:
+    """The other spelling of a deal id, or how many others there are."""
+    return ("CASE WHEN v.spellings > 2 THEN "
+            f"{text('in {} other spellings', 'v.spellings - 1')} "
+            "WHEN d.deal_id = v.one THEN 'as ' || v.other ELSE 'as ' || v.one END")
 
 
 def _won_without_date_or_owner(ws, settings, today):
-    return found(ws, f"""
+    return CheckQuery(f"""
         SELECT {file_of('d')} AS file, d.line,
-               format('deal {{}} ({{}}): {{}}', d.deal_id, d.stage,
-                      CASE WHEN d.close_on IS NULL THEN 'no close date'
-                           ELSE 'no owner and no revenue credits' END) AS detail
+               {text('deal {} ({}): {}', 'd.deal_id', 'd.stage', _missing_what())} AS detail
         FROM deals d
-        WHERE d.is_won AND list_contains({counted_kinds(settings)}, d.kind)
-          AND (d.close_on IS NULL OR (coalesce(d.owner_id, '') = '' AND d.deal_id NOT IN (
-               SELECT deal_id FROM credits WHERE credit_type = 'revenue')))""")
+        WHERE d.is_won AND {is_counted_kind(settings, 'd.kind')}
+          AND (d.close_on IS NULL OR (coalesce(d.owner_id, '') = '' AND NOT EXISTS (
+               SELECT 1 FROM credits c WHERE c.deal_id = d.deal_id
+               AND c.credit_type = 'revenue')))""")
+
+
+def _missing_what() -> str:
+    return ("CASE WHEN d.close_on IS NULL THEN 'no close date' "
+            "ELSE 'no owner and no revenue credits' END")
 
 
 def _nonpositive_mrr(ws, settings, today):
-    return found(ws, f"""
+    return CheckQuery(f"""
         SELECT {file_of('d')} AS file, d.line,
-               format('deal {{}} ({{}}): MRR {{}} {{}}', d.deal_id, d.kind,
-                      {money('d.mrr')}, d.currency) AS detail
+               {text('deal {} ({}): MRR {} {}', 'd.deal_id', 'd.kind', money('d.mrr'),
+                     'd.currency')} AS detail
         FROM deals d WHERE {counted(settings)} AND d.mrr <= 0""")
 
 
 def _outliers(ws, settings, today):
-    return found(ws, f"""
+    return CheckQuery(f"""
         WITH won AS (SELECT * FROM deals d WHERE {counted(settings)} AND d.mrr > 0),
-             med AS (SELECT currency, median(mrr) AS median FROM won GROUP BY currency)
+             med AS (SELECT currency, CAST(median(mrr) AS DECIMAL(38, 10)) AS median
+                     FROM won GROUP BY currency)
         SELECT {file_of('d')} AS file, d.line,
-               format('deal {{}}: MRR {{}} {{}} is {{}} x the median {{}}', d.deal_id,
-                      {money('d.mrr')}, d.currency, {ratio('d.mrr / m.median')},
-                      {money('m.median')}) AS detail
-        FROM won d JOIN med m USING (currency) WHERE d.mrr > {OUTLIER_FACTOR} * m.median""")
+               {text('deal {}: MRR {} {} is {} x the median {}', 'd.deal_id', money('d.mrr'),
+                     'd.currency', ratio(quotient('d.mrr', 'm.median')),
+                     money('m.median'))} AS detail
+        FROM won d JOIN med m ON m.currency = d.currency
+        WHERE d.mrr > {OUTLIER_FACTOR} * m.median""")
 
 
 def _name_vs_kind(ws, settings, today):
     cases = " ".join(f"WHEN regexp_matches(lower(d.name), '{pattern}') THEN '{kind}'"
                      for kind, pattern in NAME_KINDS)
-    return found(ws, f"""
-        SELECT file, line, format('deal {{}} "{{}}": the name says {{}}, the type says {{}}',
-                                  deal_id, name, name_kind, kind) AS detail
+    return CheckQuery(f"""
+        SELECT file, line, {text('deal {} "{}": the name says {}, the type says {}',
+                                 'deal_id', 'name', 'name_kind', 'kind')} AS detail
         FROM (SELECT {file_of('d')} AS file, d.line, d.deal_id, d.name, d.kind,
                      CASE {cases} END AS name_kind
-              FROM deals d WHERE d.is_won AND d.name IS NOT NULL)
+              FROM deals d WHERE d.is_won AND d.name IS NOT NULL) named
         WHERE name_kind IS NOT NULL AND name_kind <> kind""")
 
 
 def _future_won(ws, settings, today):
-    return found(ws, f"""
+    return CheckQuery(f"""
         SELECT {file_of('d')} AS file, d.line,
-               format('deal {{}} won, closes {{}}', d.deal_id, d.close_on) AS detail
+               {text('deal {} won, closes {}', 'd.deal_id', 'd.close_on')} AS detail
         FROM deals d WHERE d.is_won AND d.close_on > {literal(today)}""")
 
 
 def _unmapped_stages(ws, settings, today):
-    first = "(d.import_id, d.line)"
-    return found(ws, f"""
-        SELECT {file_of('s')} AS file, s.line, s.n,
-               format('stage "{{}}": {{}} deal(s), not a won stage', s.stage, s.n) AS detail
-        FROM (SELECT d.stage, count(*) AS n, arg_min(d.import_id, {first}) AS import_id,
-                     arg_min(d.line, {first}) AS line
-              FROM deals d
-              WHERE NOT d.is_won AND regexp_matches(lower(d.stage), '{WON_LOOKING}')
-                AND NOT regexp_matches(lower(d.stage), '{LOST_WORDS}')
-              GROUP BY d.stage) s""", weighted=True)
+    looks_won = (f"NOT d.is_won AND regexp_matches(lower(d.stage), '{WON_LOOKING}') "
+                 f"AND NOT regexp_matches(lower(d.stage), '{LOST_WORDS}')")
+    return CheckQuery(f"""
+        WITH s AS (SELECT d.stage, count(*) AS n, min(d.import_id) AS import_id FROM deals d
+                   WHERE {looks_won} GROUP BY d.stage),
+             first_lines AS (SELECT d.stage, min(d.line) AS line FROM deals d
+                       JOIN s ON s.stage = d.stage AND s.import_id = d.import_id
+                       WHERE {looks_won} GROUP BY d.stage)
+        SELECT {file_of('s')} AS file, f.line, s.n,
+               {text('stage "{}": {} deal(s), not a won stage', 's.stage', 's.n')} AS detail
+        FROM s JOIN first_lines f ON f.stage = s.stage""", weighted=True)
 
 
 DUPLICATE_IDS = Check(

@@ -2,8 +2,8 @@
 reporting currency on or before its date (the rule of :mod:`kvot.metrics.fx`)."""
 from __future__ import annotations
 
-from kvot.checks.model import BLOCKING, Check
-from kvot.checks.sql import counted, file_of, found, literal
+from kvot.checks.model import BLOCKING, Check, CheckQuery
+from kvot.checks.sql import counted, file_of, literal, text
 from kvot.metrics import fx
 
 
@@ -15,26 +15,27 @@ def first_rates(ws, reporting: str) -> dict[str, object]:
 
 def _covered_sql(first: dict) -> str:
     rows = [f"SELECT {literal(c)} AS currency, {literal(d)} AS first_on" for c, d in first.items()]
-    return " UNION ALL ".join(rows) or "SELECT NULL::VARCHAR AS currency, NULL::DATE AS first_on WHERE false"
+    return " UNION ALL ".join(rows) or (
+        "SELECT CAST(NULL AS VARCHAR) AS currency, CAST(NULL AS DATE) AS first_on WHERE false")
 
 
 def _missing_fx(ws, settings, today):
     reporting = settings.reporting_currency.upper()
     covered = _covered_sql(first_rates(ws, reporting))
-    return found(ws, f"""
+    return CheckQuery(f"""
         WITH r AS ({covered}),
         needs AS (
-            SELECT {file_of('d')} AS file, d.line, d.currency, d.close_on AS day,
-                   format('deal {{}} in {{}} closed {{}}', d.deal_id, d.currency, d.close_on) AS what
+            SELECT d.import_id, d.line, d.currency, d.close_on AS day,
+                   {text('deal {} in {} closed {}', 'd.deal_id', 'd.currency', 'd.close_on')} AS what
             FROM deals d WHERE {counted(settings)}
             UNION ALL
-            SELECT {file_of('q')}, q.line, q.currency, q.starts_on,
-                   format('quota of {{}} in {{}} from {{}}', coalesce(q.rep_id, q.team_id),
-                          q.currency, q.starts_on)
+            SELECT q.import_id, q.line, q.currency, q.starts_on,
+                   {text('quota of {} in {} from {}', 'coalesce(q.rep_id, q.team_id)',
+                         'q.currency', 'q.starts_on')}
             FROM quotas q)
-        SELECT n.file, n.line,
+        SELECT {file_of('n')} AS file, n.line,
                n.what || ': ' || CASE WHEN r.first_on IS NULL THEN {literal(f"no rate into {reporting}")}
-                                      ELSE 'first rate dated ' || r.first_on END AS detail
+                                      ELSE {text('first rate dated {}', 'r.first_on')} END AS detail
         FROM needs n LEFT JOIN r ON upper(n.currency) = r.currency
         WHERE r.first_on IS NULL OR r.first_on > n.day""")
 

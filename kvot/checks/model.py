@@ -41,14 +41,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class CheckQuery:
+    """What a check looks for: SQL giving a row (``file, line, detail``) per thing found, and
+    ``n``, how many things a row stands for, when ``weighted`` (see :mod:`kvot.checks.sql`)."""
+
+    sql: str
+    weighted: bool = False
+
+    def count_sql(self) -> str:
+        """SQL: one row, ``n``, how many things the query finds."""
+        return (f"SELECT {'sum(n)' if self.weighted else 'count(*)'} AS n "
+                f"FROM ({self.sql}) AS found")
+
+
+@dataclass(frozen=True)
 class Check:
-    """A check's fixed description; ``run(tables, settings, today)`` returns (count, examples)."""
+    """A check's fixed description; ``run(tables, settings, today)`` returns its CheckQuery."""
 
     code: str
     severity: str
     title: str
     fix: str
-    run: Callable[..., tuple[int, list[Example]]]
+    run: Callable[..., CheckQuery]
 
     def finding(self, count: int, examples: list[Example]) -> Finding | None:
         if not count:

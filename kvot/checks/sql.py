@@ -1,14 +1,22 @@
-"""Small SQL pieces the checks share, and running one check query.
+"""Small SQL pieces the checks share.
 
 Every check is one query over the workspace tables returning ``file, line, detail`` (and,
-where one row stands for several items, ``n``). :func:`found` runs it: the count over
-all rows, and the first few rows as examples, in file and line order.
+where one row stands for several items, ``n``): a ``CheckQuery``. Its count is one query, and
+only when it finds something its first few rows in file and line order are another, the
+examples (:mod:`kvot.checks.engine`): a window over every found row would hold them all.
+
+The queries run on DuckDB, PostgreSQL and Spark (:mod:`kvot.checks.engine`), so they keep to
+SQL that means the same on all three: details joined with ``||`` (:func:`text`), never
+``format``; ``NOT EXISTS`` and joins, never ``NOT IN`` a large subquery (PostgreSQL would scan
+the table again for every row); no ``rowid``, ``QUALIFY``, ``GROUP BY ALL`` or ``arg_min``;
+no division of decimals but :func:`quotient` (DuckDB divides in binary floating point, the
+others exactly: the quotient is taken in floating point everywhere, rounded to 6 places); and
+text whose order matters marked :func:`bytewise` (a PostgreSQL database may sort "a" before "B").
 """
 from __future__ import annotations
 
 from datetime import date
 
-from kvot.checks.model import EXAMPLES, Example
 from kvot.config import DEAL_KINDS, Settings
 
 FILE_OF = "(SELECT file FROM _kvot_imports i WHERE i.import_id = {alias}.import_id)"
@@ -19,28 +27,45 @@ def file_of(alias: str) -> str:
     return FILE_OF.format(alias=alias)
 
 
-def counted_kinds(settings: Settings) -> str:
-    """The counted kinds as an SQL list literal, ``['new', 'expansion']``."""
+def is_counted_kind(settings: Settings, column: str) -> str:
+    """SQL condition: ``column`` is one of the counted kinds."""
     kinds = [k for k in settings.counted_kinds if k in DEAL_KINDS]  # validated words: safe inline
-    return "[" + ", ".join(f"'{k}'" for k in kinds) + "]::VARCHAR[]"
+    return f"{column} IN ({', '.join(literal(k) for k in kinds)})" if kinds else "false"
 
 
 def counted(settings: Settings, alias: str = "d") -> str:
     """SQL condition: the deal is won, of a counted kind, with a close date (as MRR closed)."""
     return (f"({alias}.is_won AND {alias}.close_on IS NOT NULL "
-            f"AND list_contains({counted_kinds(settings)}, {alias}.kind))")
+            f"AND {is_counted_kind(settings, alias + '.kind')})")
+
+
+CREDITED_DEAL = "d.deal_id, d.close_on, d.mrr, d.currency, d.import_id, d.line"
 
 
 def credited(settings: Settings) -> str:
-    """A CTE ``credited``: counted won deals, one row per revenue-credited rep (owner if no split)."""
+    """A CTE ``credited``: counted won deals (``deal_id, close_on, mrr, currency, import_id,
+    line``), one row per revenue-credited rep (``rep_id, share``; the owner if no split)."""
     return f"""credited AS (
-        SELECT d.*, c.rep_id, c.share FROM deals d
+        SELECT {CREDITED_DEAL}, c.rep_id, c.share FROM deals d
         JOIN credits c ON c.deal_id = d.deal_id AND c.credit_type = 'revenue'
         WHERE {counted(settings)}
-        UNION ALL BY NAME
-        SELECT d.*, d.owner_id AS rep_id, 1 AS share FROM deals d
+        UNION ALL
+        SELECT {CREDITED_DEAL}, d.owner_id AS rep_id, CAST(1 AS DECIMAL(38, 10)) AS share
+        FROM deals d
         WHERE {counted(settings)} AND d.owner_id IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM credits c WHERE c.deal_id = d.deal_id AND c.credit_type = 'revenue'))"""
+
+
+def text(template: str, *values: str) -> str:
+    """SQL for a detail: ``template`` with each ``{}`` replaced by the text of an SQL value
+    (NULL when a value is NULL, as DuckDB's ``format`` gives)."""
+    pieces = template.split("{}")
+    if len(pieces) != len(values) + 1:
+        raise ValueError(f"{template!r} has {len(pieces) - 1} places for {len(values)} values")
+    parts = [literal(pieces[0])]
+    for value, piece in zip(values, pieces[1:]):
+        parts += [f"CAST({value} AS VARCHAR)", literal(piece)]
+    return "(" + " || ".join(p for p in parts if p != "''") + ")"
 
 
 def literal(value: str | date | int) -> str:
@@ -53,25 +78,24 @@ def literal(value: str | date | int) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def bytewise(expr: str) -> str:
+    """SQL: text ``expr``, compared and sorted byte by byte (as DuckDB and Spark always do; on
+    PostgreSQL whatever the database's collation, see :mod:`kvot.checks.engine`)."""
+    return f"kvot_bytewise({expr})"
+
+
 def money(expr: str) -> str:
-    """An amount shown in a detail: exactly 2 decimals."""
-    return f"CAST(CAST(round({expr}, 2) AS DECIMAL(38, 2)) AS VARCHAR)"
+    """An amount in a detail: exactly 2 decimals, half away from zero."""
+    return f"CAST(round(CAST({expr} AS DECIMAL(38, 10)), 2) AS DECIMAL(38, 2))"
 
 
 def ratio(expr: str) -> str:
-    return f"CAST(CAST(round({expr}, 1) AS DECIMAL(38, 1)) AS VARCHAR)"
+    """A ratio in a detail: 1 decimal, half away from zero."""
+    return f"CAST(round(CAST({expr} AS DECIMAL(38, 10)), 1) AS DECIMAL(38, 1))"
 
 
-def found(workspace, sql: str, weighted: bool = False) -> tuple[int, list[Example]]:
-    """Run a check query: (count, the first examples). ``weighted``: count = sum of ``n``.
-
-    The count and the examples are two queries (the second only when something is found): a
-    window over every found row would hold them all in memory."""
-    total = workspace.execute(
-        f"SELECT {'sum(n)' if weighted else 'count(*)'} FROM ({sql}) AS found")[0][0]
-    if not total:
-        return 0, []
-    rows = workspace.execute(
-        f"SELECT file, line, detail FROM ({sql}) AS found "
-        f"ORDER BY file NULLS LAST, line NULLS LAST, detail LIMIT {EXAMPLES}")
-    return int(total), [Example(file, line, detail) for file, line, detail in rows]
+def quotient(dividend: str, divisor: str) -> str:
+    """``dividend / divisor`` in floating point, as a decimal with 6 places: the same on every
+    engine (for details and for ordering, never for a figure)."""
+    return (f"CAST(CAST({dividend} AS DOUBLE) / CAST({divisor} AS DOUBLE) "
+            "AS DECIMAL(38, 6))")

@@ -67,6 +67,11 @@ class PostgresWorkspace(Workspace):
         cur = self.con.execute(sql.replace("?", "%s"), params or None)
         return cur.fetchall() if cur.description else []
 
+    def execute_raw(self, sql: str) -> list[tuple]:
+        """Run ``sql`` as written: no placeholders (a ``?`` or ``%`` is the query's own)."""
+        cur = self.con.execute(sql)
+        return cur.fetchall() if cur.description else []
+
     def executemany(self, sql: str, rows: list[tuple]) -> None:
         if rows:
             with self.con.cursor() as cur:

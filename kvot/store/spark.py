@@ -56,10 +56,12 @@ def spark_session(master: str | None = None):
 class SparkWorkspace(Workspace):
     engine = "spark"
 
-    def __init__(self, location: str, con: ibis.BaseBackend, tables: dict[str, ibis.Table]):
+    def __init__(self, location: str, con: ibis.BaseBackend, tables: dict[str, ibis.Table],
+                 view_prefix: str = "kvot_"):
         super().__init__(location)
         self._ibis = con
         self._tables = tables
+        self.view_prefix = view_prefix  # the Spark views of the tables are named with it
 
     @classmethod
     def connect(cls, folder: str, master: str | None = None, session=None) -> "SparkWorkspace":
@@ -74,7 +76,7 @@ class SparkWorkspace(Workspace):
                                          f"{', '.join(t + '.parquet' for t in TABLES)}")
                 continue
             tables[name] = con.read_parquet(path, table_name=prefix + name.strip("_"))
-        workspace = cls(folder, con, tables)
+        workspace = cls(folder, con, tables, prefix)
         if "_kvot_team_closure" not in tables:
             tables["_kvot_team_closure"] = workspace._closure_from_teams()
         return workspace
