@@ -177,6 +177,26 @@ def postgres(url: str, rows: int, data: Path, work: Path, repeat: int) -> dict:
     return out
 
 
+def spark(ws: Path, work: Path, repeat: int) -> dict:
+    """Export the workspace to Parquet and time the attainment tables and the checks on Spark
+    (local mode) from those files; the tables must be DuckDB's rows to the cent."""
+    lake = work / "lake"
+    shutil.rmtree(lake, ignore_errors=True)
+    out = {"export": run_step("export", ws, lake)}
+    log(f"    export to Parquet: {out['export']['seconds']:.2f} s")
+    for level in ("rep", "team"):
+        k = run_step("kvot", f"spark:{lake}", level, work / f"spark-{level}.parquet", repeat)
+        agree = steps.compare(str(work / f"spark-{level}.parquet"),
+                              str(work / f"kvot-{level}.parquet"))
+        out[level] = {"kvot": k, "agree": agree}
+        log(f"    spark attainment by {level}: {k['seconds']:.2f} s (peak: Python "
+            f"{k['peak_rss_mb']:,.0f} MB, JVM {k['children_peak_mb']:,.0f} MB); "
+            f"against DuckDB's table {agree}")
+    out["checks"] = checks(f"spark:{lake}", "spark ")
+    shutil.rmtree(lake, ignore_errors=True)
+    return out
+
+
 def bench_size(rows: int, args) -> dict:
     log(f"== {rows:,} deal rows (load average {os.getloadavg()[0]:.1f})")
     data, gen_seconds = data_for(args.data, rows, args.seed)
@@ -209,6 +229,8 @@ def bench_size(rows: int, args) -> dict:
         result["incremental"] = incremental(ws, work, data, result["import"]["deals"])
     if args.postgres and (args.postgres_max is None or rows <= args.postgres_max):
         result["postgres"] = postgres(args.postgres, rows, data, work, args.repeat)
+    if args.spark and (args.spark_max is None or rows <= args.spark_max):
+        result["spark"] = spark(ws, work, args.repeat)
     return result
 
 
@@ -265,25 +287,38 @@ def print_table(results: list[dict]) -> None:
 
 
 def print_engines(results: list[dict]) -> None:
-    """DuckDB and PostgreSQL workspaces side by side: import, attainment, checks."""
-    print("\nWorkspaces side by side: import, attainment (best of runs) and checks, seconds")
+    """DuckDB, PostgreSQL and Spark side by side: import, attainment, checks."""
+    print("\nEngines side by side: import, attainment (best of runs) and checks, seconds; "
+          "Spark reads the DuckDB workspace's Parquet export (its import column: the export)")
     print(f"{'rows':>12} {'engine':9} {'deals':>8} {'credits':>8} {'by rep':>7} {'by team':>8} "
           f"{'gate':>6} {'reused':>7} {'all checks':>10} {'checks MB':>9}  tables")
     for r in results:
-        engines = [("duckdb", r["import"], r["attainment"], r.get("checks"), "the reference")]
-        if "postgres" in r:
-            p = r["postgres"]
-            same = all(p[lv]["agree"][k] == 0 for lv in ("rep", "team") for k in
-                       ("only_kvot", "only_sql", "mrr_closed", "quota", "deals", "overlay_mrr"))
-            engines.append(("postgres", p["import"], p, p["checks"],
-                            "DuckDB's rows, exactly" if same else "DIFFER"))
-        for name, imports, tables, checks, agreement in engines:
+        for name, imports, tables, checks, agreement in _engines(r):
             c = checks or {}
-            print(f"{r['rows']:>12,} {name:9} {imports['deals']['seconds']:>8.2f} "
-                  f"{imports['credits']['seconds']:>8.2f} {tables['rep']['kvot']['seconds']:>7.2f} "
+            print(f"{r['rows']:>12,} {name:9} {imports[0]:>8.2f} {imports[1]:>8.2f} "
+                  f"{tables['rep']['kvot']['seconds']:>7.2f} "
                   f"{tables['team']['kvot']['seconds']:>8.2f} {c.get('seconds', 0):>6.2f} "
                   f"{c.get('reused_seconds', 0):>7.2f} {c.get('full_seconds', 0):>10.2f} "
-                  f"{c.get('peak_rss_mb', 0):>9,.0f}  {agreement}")
+                  f"{c.get('peak_rss_mb', 0) + c.get('children_peak_mb', 0):>9,.0f}  {agreement}")
+
+
+def _engines(r: dict) -> list[tuple]:
+    def same(tables: dict) -> str:
+        ok = all(tables[lv]["agree"][k] == 0 for lv in ("rep", "team") for k in
+                 ("only_kvot", "only_sql", "mrr_closed", "quota", "deals", "overlay_mrr"))
+        return "DuckDB's rows, exactly" if ok else "DIFFER"
+
+    imports = r["import"]
+    out = [("duckdb", (imports["deals"]["seconds"], imports["credits"]["seconds"]),
+            r["attainment"], r.get("checks"), "the reference")]
+    if "postgres" in r:
+        p = r["postgres"]
+        out.append(("postgres", (p["import"]["deals"]["seconds"], p["import"]["credits"]["seconds"]),
+                    p, p["checks"], same(p)))
+    if "spark" in r:
+        s = r["spark"]
+        out.append(("spark", (s["export"]["seconds"], 0.0), s, s["checks"], same(s)))
+    return out
 
 
 def main() -> None:
@@ -303,6 +338,11 @@ def main() -> None:
                              "postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--postgres-max", type=int, default=1_000_000,
                         help="largest size run on PostgreSQL (default 1000000)")
+    parser.add_argument("--spark", action="store_true",
+                        help="also export each workspace to Parquet and report from it with Spark "
+                             "in local mode (needs kvot[spark] and Java 17)")
+    parser.add_argument("--spark-max", type=int, default=1_000_000,
+                        help="largest size run on Spark (default 1000000)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
     args.data = args.data.resolve()

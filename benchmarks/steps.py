@@ -7,12 +7,18 @@ and ``peak_rss_mb`` (the process's peak resident memory: Python, kvot and DuckDB
     python benchmarks/steps.py bulk WORKSPACE KIND FILE          # DuckDB-only load, not kvot
     python benchmarks/steps.py copy WORKSPACE FILE               # DuckDB copying deals, no rules
     python benchmarks/steps.py checks WORKSPACE                   # the gate, every check
+    python benchmarks/steps.py export WORKSPACE FOLDER            # Parquet files, for Spark
+
+A WORKSPACE written ``spark:FOLDER`` is read by Spark (local mode) from the Parquet files there;
+its steps also report ``children_peak_mb``, the peak memory of the processes Python started
+(Spark's JVM).
     python benchmarks/steps.py kvot WORKSPACE LEVEL OUT.parquet REPEAT
     python benchmarks/steps.py sql WORKSPACE LEVEL OUT.parquet REPEAT
 """
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -38,8 +44,49 @@ def peak_rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_mb() -> float:
+    """The summed peak resident memory (VmHWM) of the processes this one started, and theirs."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    ours, found = {os.getpid()}, True
+    while found:
+        found = False
+        for pid, parent in parents.items():
+            if parent in ours and pid not in ours:
+                ours.add(pid)
+                found = True
+    total = 0.0
+    for pid in ours - {os.getpid()}:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines()
+                          if line.startswith("VmHWM:")) / 1024
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
 def emit(**values) -> None:
-    print(json.dumps({**values, "peak_rss_mb": round(peak_rss_mb(), 1)}), flush=True)
+    extra = {"children_peak_mb": round(children_peak_mb(), 1)} if SPARK_STEP else {}
+    print(json.dumps({**values, "peak_rss_mb": round(peak_rss_mb(), 1), **extra}), flush=True)
+
+
+SPARK_STEP = []  # set when a step reads a workspace with Spark
+
+
+def open_workspace(location: str):
+    """A DuckDB or PostgreSQL workspace, or ``spark:FOLDER`` read by Spark in local mode."""
+    import kvot
+
+    if location.startswith("spark:"):
+        SPARK_STEP.append(True)
+        return kvot.open_workspace(location[len("spark:"):], engine="spark")
+    return kvot.open_workspace(location)
 
 
 def step_import(workspace: str, kind: str, file: str, config: str) -> None:
@@ -55,16 +102,27 @@ def step_import(workspace: str, kind: str, file: str, config: str) -> None:
 
 def step_checks(workspace: str) -> None:
     """The data-quality checks: the blocking ones (the gate ``kvot attainment`` runs first),
-    the same answered from the kept report, and every check (``kvot check``)."""
+    the same answered from the kept report (Spark keeps none: run again), and every check
+    (``kvot check``)."""
     import kvot
 
-    ws = kvot.open_workspace(workspace)
+    ws = open_workspace(workspace)
     _, (gate,), (gate_cpu,) = _timed(lambda: kvot.check(ws, only_blocking=True), 1)
     _, (reused,), _ = _timed(lambda: kvot.check(ws, only_blocking=True, reuse=True), 1)
     report, (full,), (full_cpu,) = _timed(lambda: kvot.check(ws), 1)
     ws.close()
     emit(step="checks", seconds=gate, cpu_seconds=gate_cpu, reused_seconds=reused,
          full_seconds=full, full_cpu_seconds=full_cpu, findings=report.summary())
+
+
+def step_export(workspace: str, folder: str) -> None:
+    """``kvot export parquet FOLDER``: the workspace tables as Parquet files, for Spark."""
+    from kvot.store.export import export_parquet
+
+    ws = open_workspace(workspace)
+    _, (seconds,), (cpu,) = _timed(lambda: export_parquet(ws, Path(folder)), 1)
+    ws.close()
+    emit(step="export", seconds=seconds, cpu_seconds=cpu)
 
 
 def step_bulk(workspace: str, kind: str, file: str) -> None:
@@ -175,7 +233,7 @@ def step_kvot(workspace: str, level: str, out: str, repeat: int) -> None:
 
     import ibis.formats.pandas  # noqa: F401  (loaded on first use: library start-up, not work)
 
-    ws = kvot.open_workspace(workspace)
+    ws = open_workspace(workspace)
     patched = money_cast_is_dropped()
     if patched:
         exact_money_cast_patch()
@@ -240,6 +298,8 @@ def main(argv: list[str]) -> None:
         step_copy(*args)
     elif step == "checks":
         step_checks(*args)
+    elif step == "export":
+        step_export(*args)
     elif step in ("kvot", "sql"):
         workspace, level, out, repeat = args
         (step_kvot if step == "kvot" else step_sql)(workspace, level, out, int(repeat))

@@ -7,12 +7,13 @@ from kvot.checks.sql import (counted, file_of, is_counted_kind, literal, money, 
                              ratio, text)
 
 OUTLIER_FACTOR = 10  # a deal's MRR over this many times the median of its currency
-# A deal name that says what kind of deal it is (lower-cased, RE2 syntax), checked in this order.
+# Words that make a deal name say what kind of deal it is (whole words, any case), checked in
+# this order.
 NAME_KINDS = (
-    ("renewal", r"\brenew(al|als|ed)?\b"),
-    ("contraction", r"\b(downgrade|downsell|contraction)\b"),
-    ("churn", r"\b(churn|churned|cancel|cancelled|canceled|cancellation)\b"),
-    ("expansion", r"\b(upsell|up-sell|upgrade|expansion|add-on|cross-sell)\b"),
+    ("renewal", ("renew", "renewal", "renewals", "renewed")),
+    ("contraction", ("downgrade", "downsell", "contraction")),
+    ("churn", ("churn", "churned", "cancel", "cancelled", "canceled", "cancellation")),
+    ("expansion", ("upsell", "up-sell", "upgrade", "expansion", "add-on", "cross-sell")),
 )
 # A stage name that reads as closed-won: "won" at the end of a word (Won, Closed Won, closedwon),
 # "signed", "booked", or "closed" without "lost".
@@ -85,15 +86,18 @@ def _outliers(ws, settings, today):
 
 
 def _name_vs_kind(ws, settings, today):
-    cases = " ".join(f"WHEN regexp_matches(lower(d.name), '{pattern}') THEN '{kind}'"
-                     for kind, pattern in NAME_KINDS)
+    said = " ".join(f"WHEN regexp_matches(lower(d.name), '\\b({'|'.join(words)})\\b') "
+                    f"THEN '{kind}'" for kind, words in NAME_KINDS)
+    # the words as plain text first: a regular expression only for the names holding one
+    mentions = " OR ".join(f"lower(d.name) LIKE '%{word}%'"
+                           for _, words in NAME_KINDS for word in words)
     return CheckQuery(f"""
-        SELECT file, line, {text('deal {} "{}": the name says {}, the type says {}',
-                                 'deal_id', 'name', 'name_kind', 'kind')} AS detail
-        FROM (SELECT {file_of('d')} AS file, d.line, d.deal_id, d.name, d.kind,
-                     CASE {cases} END AS name_kind
-              FROM deals d WHERE d.is_won AND d.name IS NOT NULL) named
-        WHERE name_kind IS NOT NULL AND name_kind <> kind""")
+        SELECT {file_of('n')} AS file, n.line,
+               {text('deal {} "{}": the name says {}, the type says {}',
+                     'n.deal_id', 'n.name', 'n.name_kind', 'n.kind')} AS detail
+        FROM (SELECT d.import_id, d.line, d.deal_id, d.name, d.kind, CASE {said} END AS name_kind
+              FROM deals d WHERE d.is_won AND d.name IS NOT NULL AND ({mentions})) n
+        WHERE n.name_kind IS NOT NULL AND n.name_kind <> n.kind""")
 
 
 def _future_won(ws, settings, today):
