@@ -356,6 +356,21 @@ def test_one_shot_reports_from_files_and_creates_no_workspace(tmp_path, monkeypa
     assert sorted(os.listdir(tmp_path)) == before
 
 
+def test_one_shot_without_the_rates_it_needs_says_to_give_them_with_fx(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KVOT_WORKSPACE", raising=False)
+    for name, text in ONE_SHOT.items():
+        Path(name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    result = invoke("attainment", "--deals", "deals.csv", "--quotas", "quotas.csv",
+                    "--reporting-currency", "SEK")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert ("error: figures not shown: the files have blocking data-quality findings\n"
+            "  missing-fx: 1 - Deals or quotas without an exchange rate;") in result.stderr
+    assert result.stderr.rstrip().endswith(
+        "import them into a workspace and run kvot check for every example; --allow cannot "
+        "show figures without exchange rates: give them with --fx FILE")
+
+
 # --------------------------------------------------------------------------------------------
 # errors and exit codes
 # --------------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def test_a_piped_import_prints_its_summary_and_no_progress(files):
                                       "--config", "empty.toml"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        "import #1: deals.csv: 4 rows read, 4 changed", *NOTES,
+        "import #1: deals.csv: 4 rows read, 4 deals changed", *NOTES,
         "check: 1 blocking (missing-fx 3), 1 warning (unknown-reps 2); details: kvot check"]
 
 

@@ -284,3 +284,14 @@ def test_an_import_works_in_a_scratch_beside_the_workspace_and_removes_it(tmp_pa
     assert ws.execute("SELECT database_name FROM duckdb_databases() WHERE NOT internal") == [
         ("it's",)]
     ws.close()
+
+
+def test_spark_in_local_mode_logs_only_errors_and_says_nothing_of_its_level():
+    from kvot.store.spark import LOCAL_CONF, LOG_CONFIG
+
+    assert LOCAL_CONF["spark.driver.extraJavaOptions"] == (
+        f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}")
+    settings = dict(line.split(" = ") for line in LOG_CONFIG.read_text().splitlines()
+                    if " = " in line and not line.startswith("#"))
+    assert settings["rootLogger.level"] == settings["logger.gateway.level"] == "error"
+    assert settings["logger.gateway.name"] == "org.apache.spark.api.python.PythonGatewayServer"

@@ -80,10 +80,10 @@ class CheckTables:
 
 
 def _postgres_word_boundaries(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.RegexpLike) and isinstance(node.expression, exp.Literal):
-        return exp.RegexpLike(this=node.this,
-                              expression=exp.Literal.string(node.expression.this.replace(r"\b", r"\y")))
-    return node
+    if not (isinstance(node, exp.RegexpLike) and isinstance(node.expression, exp.Literal)):
+        return node
+    pattern = node.expression.this.replace(r"\b", r"\y")
+    return exp.RegexpLike(this=node.this, expression=exp.Literal.string(pattern))
 
 
 def check_tables(workspace) -> CheckTables:
@@ -97,7 +97,7 @@ def check_tables(workspace) -> CheckTables:
 
 
 def _spark(workspace) -> CheckTables:
-    session = workspace.ibis._session
+    session = workspace.session
     names = {}
     for table in TABLES:
         try:

@@ -84,18 +84,22 @@ def check_summary(workspace) -> str:
 NO_FIGURE_WITHOUT = {"missing-fx"}  # findings that stop the figures even with --allow
 
 
-def gate(workspace, allow: bool, config, report_opts: dict) -> list:
-    """Blocking findings before figures: stop (exit 1) unless ``allow``; return those allowed."""
+def gate(workspace, allow: bool, config, report_opts: dict, one_shot: bool = False) -> list:
+    """Blocking findings before figures: stop (exit 1) unless ``allow``; return those allowed.
+    ``one_shot``: the workspace holds only the files given on the command line."""
     report = api.check(workspace, only_blocking=True, reuse=True, config=config, **report_opts)
     if not report.blocking:
         return []
     if not allow:
         lines = [f"  {f.code}: {f.count} - {f.title}; fix: {f.fix}" for f in report.blocking]
-        way = ("--allow cannot show figures without exchange rates: import them first"
-               if all(f.code in NO_FIGURE_WITHOUT for f in report.blocking)
-               else "pass --allow to show the figures anyway")
-        fail("figures not shown: the workspace has blocking data-quality findings\n"
-             + "\n".join(lines) + f"\nsee kvot check; {way}")
+        rates_only = all(f.code in NO_FIGURE_WITHOUT for f in report.blocking)
+        way = ("--allow cannot show figures without exchange rates: "
+               + ("give them with --fx FILE" if one_shot else "import them first")
+               if rates_only else "pass --allow to show the figures anyway")
+        where, more = (("the files have", "import them into a workspace and run kvot check for "
+                        "every example") if one_shot else ("the workspace has", "see kvot check"))
+        fail(f"figures not shown: {where} blocking data-quality findings\n"
+             + "\n".join(lines) + f"\n{more}; {way}")
     note(f"warning: figures shown over {len(report.blocking)} blocking finding(s) (--allow): "
          + ", ".join(f.code for f in report.blocking))
     return report.blocking

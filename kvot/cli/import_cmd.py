@@ -21,6 +21,16 @@ OnError = Annotated[Optional[str], typer.Option(
 MinorUnits = Annotated[Optional[bool], typer.Option(
     "--minor-units/--no-minor-units", help="Amounts are in cents/öre (default: the profile's)")]
 
+# What an import's count of changes counts (new or different from what was stored).
+CHANGED = {
+    "deals": "{} deals changed",
+    "credits": "credits of {} deals changed",
+    "quotas": "{} quota rows changed",
+    "fx": "{} rates changed",
+    "teams": "{} teams changed",
+    "reps": "{} changed (reps, their team histories, and teams new to the workspace)",
+}
+
 
 # Options that mean something for some kinds only; the other kinds' commands do not offer them.
 ONLY_FOR = {"amount": ("deals",), "won_stages": ("deals",), "minor_units": ("deals",),
@@ -54,8 +64,9 @@ def _command(kind: str):
             result = api.import_file(ws, kind, file, config=config, sheet=sheet, **opts)
             checked = check_summary(ws)
         rejected = f", {result.rows_rejected} set aside" if result.rows_rejected else ""
+        changed = CHANGED.get(kind, "{} changed").format(result.rows_changed)
         note(f"import #{result.import_id}: {result.file}: {result.rows_read} rows read, "
-             f"{result.rows_changed} changed{rejected}")
+             f"{changed}{rejected}")
         for line in result.notes:
             note(f"  note: {line}")
         note(checked)

@@ -111,7 +111,7 @@ def attainment(
             emit(api.attainment_sql(ws, by=by, period=period, start=start, end=end, team=team,
                                     rep=rep, config=config, as_of=_day(as_of), **report_opts) + "\n", output)
             return
-        blocking = gate(ws, allow, config, report_opts)
+        blocking = gate(ws, allow, config, report_opts, one_shot=any(files.values()))
         report = api.attainment(ws, by=by, period=period, start=start, end=end, team=team,
                                 rep=rep, config=config, as_of=_day(as_of), **report_opts)
     if blocking:  # shown because of --allow: marked as such
@@ -175,15 +175,16 @@ def check(
     output: o.Output = None, workspace: o.Workspace = None, config: o.Config = None,
     currency: o.Currency = None, counted: o.CountedKinds = None,
     today: Annotated[Optional[datetime], typer.Option(
-        formats=["%Y-%m-%d"], help="Judge future-dated deals against this day (default: today)")] = None,
+        formats=["%Y-%m-%d"], metavar="DATE", help="Judge future-dated deals against this day (default: today)")] = None,
+    engine: o.Engine = None, spark_master: o.SparkMaster = None,
 ) -> None:
     """Data-quality findings on the workspace; exit code 1 when any is blocking.
 
-    Examples: kvot check; kvot check -f html -o check.html
+    Examples: kvot check; kvot check -f html -o check.html; kvot check --engine spark -w lake/
     """
     if fmt not in CHECK_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(CHECK_FORMATS)}", param_hint="--format")
-    with api.workspace_for(workspace) as ws:
+    with api.workspace_for(workspace, engine=engine, **_engine_options(engine, spark_master)) as ws:
         report = api.check(ws, today=today.date() if today else None, config=config,
                            reporting_currency=currency, counted_kinds=counted)
     emit(render_check(report, fmt), output)

@@ -41,5 +41,5 @@ SparkMaster = Annotated[Optional[str], typer.Option(
     "--spark-master", envvar="KVOT_SPARK_MASTER", help="Spark master URL (default local[*])")]
 AsOf = Annotated[Optional[datetime], typer.Option(
     "--as-of", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-                        "%Y-%m-%d %H:%M:%S.%f"],
+                        "%Y-%m-%d %H:%M:%S.%f"], metavar="DATE",
     help="Recompute from what was imported by then: a day (its end) or a time as kvot imports shows")]

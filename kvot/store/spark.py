@@ -28,7 +28,9 @@ SPARK_CONF = {
     "spark.sql.decimalOperations.allowPrecisionLoss": "false",
     "spark.sql.session.timeZone": "UTC",
 }
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")  # errors only
 LOCAL_CONF = {
+    "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false",
     "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
@@ -57,15 +59,17 @@ class SparkWorkspace(Workspace):
     engine = "spark"
 
     def __init__(self, location: str, con: ibis.BaseBackend, tables: dict[str, ibis.Table],
-                 view_prefix: str = "kvot_"):
+                 session, view_prefix: str = "kvot_"):
         super().__init__(location)
         self._ibis = con
         self._tables = tables
+        self.session = session  # for SQL of kvot's own (the checks)
         self.view_prefix = view_prefix  # the Spark views of the tables are named with it
 
     @classmethod
     def connect(cls, folder: str, master: str | None = None, session=None) -> "SparkWorkspace":
-        con = ibis.pyspark.connect(session or spark_session(master))
+        session = session or spark_session(master)
+        con = ibis.pyspark.connect(session)
         prefix = f"kvot_{uuid.uuid4().hex[:8]}_"
         tables = {}
         for name in TABLES + OPTIONAL:
@@ -76,7 +80,7 @@ class SparkWorkspace(Workspace):
                                          f"{', '.join(t + '.parquet' for t in TABLES)}")
                 continue
             tables[name] = con.read_parquet(path, table_name=prefix + name.strip("_"))
-        workspace = cls(folder, con, tables, prefix)
+        workspace = cls(folder, con, tables, session, prefix)
         if "_kvot_team_closure" not in tables:
             tables["_kvot_team_closure"] = workspace._closure_from_teams()
         return workspace

@@ -69,6 +69,21 @@ def test_check_exits_1_on_blocking_and_0_on_warnings_only(blocked, clean):
     assert warned.exit_code == 0 and "unknown-reps" in warned.stdout
 
 
+def test_check_on_spark_reads_the_exported_folder_and_finds_the_same(blocked, tmp_path):
+    from tests.conftest import spark_or_skip
+
+    spark_or_skip()  # the CLI's session is then this test run's local one
+    lake = tmp_path / "lake"
+    assert invoke("export", "parquet", str(lake), "-w", blocked["ws"]).exit_code == 0
+    on_spark = invoke("check", "--engine", "spark", "-w", str(lake), "-f", "json")
+    on_duckdb = invoke("check", "-w", blocked["ws"], "-f", "json")
+    assert on_spark.exit_code == on_duckdb.exit_code == 1
+    spark_report, duckdb_report = json.loads(on_spark.stdout), json.loads(on_duckdb.stdout)
+    assert spark_report["findings"] == duckdb_report["findings"]
+    assert [f["code"] for f in spark_report["findings"]] == [
+        "overlapping-quotas", "unknown-reps", "active-reps-without-quota"]
+
+
 def test_check_json_lists_each_finding_with_count_examples_and_fix(blocked):
     result = invoke("check", "-w", blocked["ws"], "-f", "json", "--today", "2025-06-01")
     doc = json.loads(result.stdout)
