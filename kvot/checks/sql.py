@@ -56,15 +56,18 @@ def credited(settings: Settings) -> str:
             SELECT 1 FROM credits c WHERE c.deal_id = d.deal_id AND c.credit_type = 'revenue'))"""
 
 
+UNKNOWN = "?"  # a value a detail names that the workspace does not have (a file not logged)
+
+
 def text(template: str, *values: str) -> str:
     """SQL for a detail: ``template`` with each ``{}`` replaced by the text of an SQL value
-    (NULL when a value is NULL, as DuckDB's ``format`` gives)."""
+    (:data:`UNKNOWN` for NULL)."""
     pieces = template.split("{}")
     if len(pieces) != len(values) + 1:
         raise ValueError(f"{template!r} has {len(pieces) - 1} places for {len(values)} values")
     parts = [literal(pieces[0])]
     for value, piece in zip(values, pieces[1:]):
-        parts += [f"CAST({value} AS VARCHAR)", literal(piece)]
+        parts += [f"coalesce(CAST({value} AS VARCHAR), {literal(UNKNOWN)})", literal(piece)]
     return "(" + " || ".join(p for p in parts if p != "''") + ")"
 
 

@@ -187,3 +187,28 @@ def test_writing_a_check_for_postgresql_first_leaves_ibis_dates_as_postgresql_re
         "print(ibis.to_sql(t.filter(t.d > datetime.date(2025, 1, 1)), dialect='postgres'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "MAKE_DATE(2025, 1, 1)" in out.stdout and "DATE_FROM_PARTS" not in out.stdout
+
+
+def test_a_spark_folder_without_the_imports_log_gives_findings_without_files(tmp_path):
+    from kvot.store.export import export_parquet
+    from kvot.store.spark import SparkWorkspace, file_name
+    from tests.conftest import spark_or_skip
+
+    session = spark_or_skip()
+    cleanups: list = []
+    ws = make_builder("duckdb", tmp_path, cleanups)(settings={"reporting_currency": "SEK"}, quotas="""
+        rep,period,amount
+        Bo,2025-01,1000
+        Bo,2025-Q1,3000
+        """)
+    lake = tmp_path / "lake"
+    export_parquet(ws, lake)
+    (lake / file_name("_kvot_imports")).unlink()
+    on_spark = SparkWorkspace.connect(str(lake), session=session)
+    report = run_checks(on_spark, effective_settings(on_spark), today=TODAY, only_blocking=True)
+    [finding] = report.findings
+    assert (finding.code, finding.count) == ("overlapping-quotas", 1)
+    assert finding.examples == [Example(None, 3, "Bo: 2025-01-01 to 2025-03-31 overlaps "
+                                                 "2025-01-01 to 2025-01-31 (? line 2)")]
+    for cleanup in cleanups:
+        cleanup()
