@@ -130,6 +130,21 @@ def test_a_row_with_two_bad_cells_is_one_row_set_aside_with_both_reasons(tmp_pat
     assert logged["rows_rejected"] == 1
 
 
+@pytest.mark.parametrize("odd_row, column", [
+    ('D2,Anna,Won,2025-03-11,"12,5",SEK', "amount"),  # the other decimal mark
+    ("D2,Anna,Won,03/04/2025,12.5,SEK", "close_date"),  # day-first or month-first
+])
+def test_on_error_skip_rejects_the_whole_file_when_a_columns_format_is_not_settled(
+        tmp_path, workspace, odd_row, column):
+    path = tmp_path / "deals.csv"
+    path.write_text("deal_id,owner,stage,close_date,amount,currency\n"
+                    f"D1,Anna,Won,2025-03-10,10.50,SEK\n{odd_row}\nD3,Anna,Won,2025-03-12,7.25,SEK\n")
+    with pytest.raises(kvot.ImportRejected) as exc:
+        kvot.import_file(workspace, "deals", path, on_error="skip", reporting_currency="SEK")
+    assert [(e.line, e.column) for e in exc.value.errors] == [(3, column)]
+    assert workspace.execute("SELECT count(*) FROM deals")[0][0] == 0
+
+
 def test_as_of_on_spark_says_the_parquet_export_has_no_history(tmp_path):
     from tests.conftest import make_builder
 

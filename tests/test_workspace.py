@@ -217,6 +217,38 @@ def test_a_report_on_a_workspace_that_does_not_exist_is_an_error_not_an_empty_re
     assert not missing.exists()
 
 
+def test_a_report_on_a_missing_postgresql_schema_creates_nothing_and_masks_the_password():
+    import uuid
+
+    import psycopg
+
+    from kvot.store.workspace import shown
+    from tests.conftest import postgres_or_skip
+
+    url = postgres_or_skip()
+    schema = f"kvot_test_typo_{uuid.uuid4().hex[:8]}"
+    user, at, rest = url.partition("@")
+    if at and ":" not in user.removeprefix("postgresql://"):  # a password the server ignores
+        url = f"{user}:secret{at}{rest}"
+    with pytest.raises(WorkspaceError, match="does not exist") as exc:
+        kvot.open_workspace(f"{url}?schema={schema}", create=False)
+    assert "secret" not in str(exc.value)
+    with psycopg.connect(url) as con:
+        assert con.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s",
+                           [schema]).fetchone()[0] == 0
+    assert shown("postgresql://kvot:s3cr3t@db.example.com:5432/sales?schema=x") == \
+        "postgresql://kvot:***@db.example.com:5432/sales?schema=x"
+    assert shown("postgresql://kvot@db/sales") == "postgresql://kvot@db/sales"
+
+
+def test_a_postgresql_schema_name_longer_than_postgresql_keeps_is_refused():
+    from kvot.store.postgres import split_schema
+
+    with pytest.raises(WorkspaceError, match="longer than PostgreSQL's 63 bytes"):
+        split_schema("postgresql://db/sales?schema=" + "s" * 64)
+    assert split_schema("postgresql://db/sales?schema=" + "s" * 63)[1] == "s" * 63
+
+
 def test_a_folder_as_duckdb_workspace_points_to_the_spark_engine(tmp_path):
     with pytest.raises(WorkspaceError, match="add --engine spark"):
         kvot.open_workspace(str(tmp_path))

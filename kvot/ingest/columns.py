@@ -54,7 +54,19 @@ def find_columns(table: Table, kind: str, profile: Profile, mapping: dict[str, s
     missing = [n for n in required if n not in found]
     if missing:
         raise ImportRejected([missing_column(table, kind, profile, n) for n in missing])
+    repeated = [repeated_column(table, n, h) for n, h in found.items() if h in table.repeated_headers]
+    if repeated:
+        raise ImportRejected(repeated)
     return Columns(kind, found, notes)
+
+
+def repeated_column(table: Table, name: str, header: str) -> RowError:
+    same = re.compile(re.escape(header) + r"(?: \(\d+\))?", re.IGNORECASE)
+    count = sum(same.fullmatch(h) is not None for h in table.headers)
+    return RowError(table.file, table.header_line, header, None,
+                    f"names {count} columns: kvot cannot tell which one holds the {name}",
+                    f'rename the others, or map the field to one: [mapping] {name} = "{header} (2)"',
+                    header=True)
 
 
 def missing_column(table: Table, kind: str, profile: Profile, name: str) -> RowError:

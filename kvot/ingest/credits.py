@@ -86,9 +86,11 @@ def _check_totals(src: Source, records: list[CreditRecord]) -> None:
         total = sum(c.share for c in credits)
         if abs(total - 1) > SHARE_TOLERANCE:
             percent = f"{(total * 100).normalize():f} %"
+            alike = [d for d in by_deal if d != deal_id and d.casefold() == deal_id.casefold()]
+            also = f" (deal {alike[0]} in this file differs only in case)" if alike else ""
             for c in credits:
                 src.fail(c.line, "share", _share_text(src, c), f"revenue shares of deal {deal_id} "
-                         f"total {percent}, not 100 %", "make the deal's revenue splits add up")
+                         f"total {percent}, not 100 %{also}", "make the deal's revenue splits add up")
 
 
 def _share_text(src: Source, record: CreditRecord) -> str:

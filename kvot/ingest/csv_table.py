@@ -25,7 +25,8 @@ import pyarrow as pa
 
 from kvot.ingest.file_bytes import WHITESPACE, FileFacts, NotColumnar, file_facts, scan
 from kvot.ingest.readers import (EXCEL_SUFFIXES, FORMULA, ZIP_MAGIC, Row, Table, _headers,
-                                 is_total, sniff_delimiter)
+                                 excel_sep, is_total, is_total_row, repeated_headers,
+                                 sniff_delimiter)
 
 UTF8_NAMES = ("utf-8", "utf8", "utf-8-sig", "utf_8")
 
@@ -96,6 +97,8 @@ def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection,
         raise NotColumnar("binary or empty file")
     text = head.decode("utf-8-sig", errors="replace")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if excel_sep(first):
+        raise NotColumnar("an Excel sep= line")
     delimiter = sniff_delimiter(first)
     ncols = len(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
     return _load(con, path, delimiter, ncols, file_facts(path, delimiter))
@@ -113,7 +116,7 @@ def _load(con, path: Path, delimiter: str, ncols: int, facts: FileFacts) -> CsvT
     cells = {n: trimmed(n) if n in spaced else f"coalesce({n}, '')" for n in names}
     blank = " AND ".join(f"{cells[n]} = ''" for n in names)
     blank_rows = _blank_rows(con, names, blank)
-    totals = _total_rows(con)
+    totals = _total_rows(con, names)
     keep = (f" AND NOT ({blank})" if blank_rows else "") + (
         f" AND line NOT IN ({', '.join(map(str, totals))})" if totals else "")
     con.execute(f"""CREATE VIEW _data AS SELECT i, line, {', '.join(names)}
@@ -122,7 +125,8 @@ def _load(con, path: Path, delimiter: str, ncols: int, facts: FileFacts) -> CsvT
     if rows <= 0:
         raise NotColumnar("no data rows")
     first_line = con.execute("SELECT line FROM _records WHERE i = 0").fetchone()[0]
-    table = Table(str(path), headers, [], int(first_line), "utf-8", tuple(totals), facts.checksum)
+    table = Table(str(path), headers, [], int(first_line), "utf-8", tuple(totals), facts.checksum,
+                  repeated_headers=repeated_headers(header_cells))
     return CsvTable(con, table, dict(zip(headers, names)), spaced, rows)
 
 
@@ -192,9 +196,16 @@ def _blank_rows(con, names: list[str], blank: str) -> int:
 TOTAL_INITIALS = [ord(c) for c in "tTgGsS"] + [ord(c) for c in WHITESPACE if ord(c) < 128]
 
 
-def _total_rows(con) -> list[int]:
-    """Lines whose first cell is a total label (checked in Python, on a superset from SQL)."""
+def _total_rows(con, names: list[str]) -> list[int]:
+    """Lines that are total rows (``is_total_row``): first cells that are total labels found
+    from a superset given by SQL, then their rows checked whole."""
     initials = ", ".join(map(str, TOTAL_INITIALS))
     rows = con.execute(f"SELECT line, c0 FROM _records WHERE i > 0 AND "
                        f"(unicode(c0) IN ({initials}) OR unicode(c0) >= 128)").fetchall()
-    return [line for line, c0 in rows if is_total(c0)]
+    labelled = [line for line, c0 in rows if is_total(c0)]
+    if not labelled:
+        return []
+    cells = ", ".join(f"coalesce({n}, '')" for n in names)
+    whole = con.execute(f"SELECT line, {cells} FROM _records WHERE line IN "
+                        f"({', '.join(map(str, labelled))}) ORDER BY line").fetchall()
+    return [line for line, *row in whole if is_total_row(row)]

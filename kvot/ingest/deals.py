@@ -28,6 +28,7 @@ from kvot.config import DEAL_KINDS, Settings
 from kvot.errors import ImportRejected
 from kvot.ingest.columns import missing_column
 from kvot.ingest.dates import as_utc, local_date
+from kvot.ingest.invisible import FIX as INVISIBLE_FIX, invisible_reason
 from kvot.ingest.kind_conflicts import kind_conflict_notes
 from kvot.ingest.mrr import TOO_LARGE_FIX, from_minor_units, months_for, monthly_amount
 from kvot.ingest.parse import currencies_of_marks
@@ -128,6 +129,8 @@ def _deal(src: Source, cols: DealColumns, row: Row) -> DealRecord | None:
     deal_id = src.text(row, "deal_id")
     if not deal_id:
         src.fail(row.line, "deal_id", None, "is blank: every deal needs an id")
+    elif reason := invisible_reason(deal_id):
+        src.fail(row.line, "deal_id", deal_id, reason, INVISIBLE_FIX)
     stage = src.text(row, "stage") if src.has("stage") else "Won"
     if src.has("stage") and not stage:
         src.fail(row.line, "stage", None, "is blank: every deal needs a stage")
@@ -227,11 +230,12 @@ def _money(src: Source, cols: DealColumns, row: Row, is_won: bool,
 
 
 def row_currency(src: Source, default: str, row: Row) -> str:
-    text = src.text(row, "currency").upper()
+    written = src.text(row, "currency")
+    text = written.upper()
     if not text:
         return default
     if len(text) != 3 or not text.isalpha():
-        src.fail(row.line, "currency", text, "is not a three-letter currency code such as SEK")
+        src.fail(row.line, "currency", written, "is not a three-letter currency code such as SEK")
     return text
 
 

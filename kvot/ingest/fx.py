@@ -99,9 +99,10 @@ def _rate(src: Source, row: Row, rates: dict[int, Decimal], days: dict[int, date
 
 
 def _code(src: Source, row: Row, name: str, default: str | None) -> str:
-    text = src.text(row, name).strip().upper()
+    written = src.text(row, name).strip()
+    text = written.upper()
     if not text and default:
         return default
     if len(text) != 3 or not text.isalpha():
-        src.fail(row.line, name, text or None, "is not a three-letter currency code such as SEK")
+        src.fail(row.line, name, written or None, "is not a three-letter currency code such as SEK")
     return text

@@ -81,7 +81,7 @@ def parse_amount(text: str, decimal: str | None = None) -> Decimal:
 
 def decimal_style(values: Iterable[str]) -> str:
     """``comma`` or ``point`` for a column, from all its values (see the module doc)."""
-    votes: dict[str, str] = {}
+    votes: dict[str, list[str]] = {}  # style -> the values that say it
     ambiguous = None
     for text in values:
         try:
@@ -92,16 +92,25 @@ def decimal_style(values: Iterable[str]) -> str:
         if style is None:
             ambiguous = ambiguous or text
         elif style != "none":
-            votes.setdefault(style, text)
+            votes.setdefault(style, []).append(text)
     if len(votes) == 2:
-        raise FormatAmbiguous(votes["point"], f"has a decimal point but {votes['comma']!r} in "
-                              "the same column has a decimal comma", DECIMAL_FIX)
+        _mixed_styles(votes)
     if votes:
         return next(iter(votes))
     if ambiguous is not None:
         raise FormatAmbiguous(ambiguous, AMBIGUOUS_SEPARATOR + " and no value in the column "
                               "settles it", DECIMAL_FIX)
     return "point"
+
+
+def _mixed_styles(votes: dict[str, list[str]]) -> None:
+    """Raise for a column with both decimal styles, naming a value of the rarer one."""
+    odd, usual = sorted(votes, key=lambda style: (len(votes[style]), style))
+    others = len(votes[usual])
+    raise FormatAmbiguous(votes[odd][0], f"has a decimal {odd} but {others} other "
+                          f"value{'s' if others > 1 else ''} in the same column "
+                          f"{'have' if others > 1 else 'has'} a decimal {usual} "
+                          f"(such as {votes[usual][0]!r})", DECIMAL_FIX)
 
 
 def _strip_amount(text: str) -> tuple[int, str, str | None]:

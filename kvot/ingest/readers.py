@@ -27,6 +27,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -62,6 +63,9 @@ class Table:
     encoding: str | None = None  # None for XLSX
     total_lines: tuple[int, ...] = ()  # rows labelled Total, Summa, ... (skipped)
     checksum: str | None = None  # SHA-256 of the file, when the reader computed it
+    short_rows: tuple[tuple[int, int], ...] = ()  # CSV (line, fields) with fewer fields than headers
+    repeated_headers: tuple[str, ...] = ()  # header names given to more than one column
+    hidden_lines: tuple[int, ...] = ()  # XLSX data rows hidden in the sheet (read all the same)
 
 
 def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
@@ -75,12 +79,12 @@ def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = No
     if path.suffix.lower() == ".xls":
         raise _reject(file, "is an old binary Excel file (.xls)", "save it as .xlsx or CSV")
     if path.suffix.lower() in EXCEL_SUFFIXES or data.startswith(ZIP_MAGIC):
-        grid, header_at = _xlsx_grid(file, data, sheet)
+        grid, header_at, hidden = _xlsx_grid(file, data, sheet)
         encoding_used = None
     else:
         text, encoding_used = _decode(file, data, encoding)
-        grid, header_at = _csv_grid(file, text), 0
-    return _table(file, grid, header_at, encoding_used)
+        grid, header_at, hidden = _csv_grid(file, text), 0, set()
+    return _table(file, grid, header_at, encoding_used, hidden)
 
 
 def _reject(file: str, reason: str, fix: str = "") -> ImportRejected:
@@ -131,6 +135,15 @@ def _utf16_without_bom(head: bytes) -> bool:
                                head[0::2].count(0) > len(head) // 4) and b"\x00\x00" not in head
 
 
+SEP_LINE = re.compile(r"^\ufeff?sep=([^\"\r\n])\r?$", re.IGNORECASE)
+
+
+def excel_sep(first_line: str) -> str | None:
+    """The delimiter named by a first line such as ``sep=;`` (Excel writes and reads it)."""
+    match = SEP_LINE.match(first_line)
+    return match.group(1) if match else None
+
+
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter among ``,`` ``;`` and tab that occurs most often in the header line."""
     counts = {d: _count_unquoted(header_line, d) for d in DELIMITERS}
@@ -150,7 +163,8 @@ def _count_unquoted(line: str, char: str) -> int:
 
 def _csv_grid(file: str, text: str) -> list[tuple[int, list[str]]]:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first),
+    sep = excel_sep(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or sniff_delimiter(first),
                         strict=True)
     grid, previous_end = [], 0
     try:
@@ -160,6 +174,8 @@ def _csv_grid(file: str, text: str) -> list[tuple[int, list[str]]]:
     except csv.Error as exc:
         raise ImportRejected([RowError(file, previous_end + 1, None, None, _csv_problem(exc),
                                        "check the file is a complete CSV export")]) from None
+    if sep:  # the sep= line is not the header
+        grid = grid[next(i for i, (_, cells) in enumerate(grid) if any(cells)) + 1:]
     return grid
 
 
@@ -174,14 +190,15 @@ def _csv_problem(exc: csv.Error) -> str:
 
 # --- XLSX ------------------------------------------------------------------------------------
 
-def _xlsx_grid(file: str, data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[str]]], int]:
-    values = _xlsx_rows(file, data, sheet, data_only=True)
+def _xlsx_grid(file: str, data: bytes,
+               sheet: str | None) -> tuple[list[tuple[int, list[str]]], int, set[int]]:
+    values, hidden = _xlsx_rows(file, data, sheet, data_only=True)
     if any(v is None for _, row in values for v in row):
-        formulas = _xlsx_rows(file, data, sheet, data_only=False)
+        formulas, _ = _xlsx_rows(file, data, sheet, data_only=False)
         values = [(n, [_unsaved(v, f) for v, f in zip(row, frow)])
                   for (n, row), (_, frow) in zip(values, formulas)]
     grid = [(number, [cell_text(v) for v in row]) for number, row in values]
-    return grid, _header_index(grid)
+    return grid, _header_index(grid), hidden
 
 
 def _unsaved(value: Any, formula: Any) -> Any:
@@ -192,7 +209,9 @@ def _unsaved(value: Any, formula: Any) -> Any:
     return value
 
 
-def _xlsx_rows(file: str, data: bytes, sheet: str | None, data_only: bool) -> list[tuple[int, list]]:
+def _xlsx_rows(file: str, data: bytes, sheet: str | None,
+               data_only: bool) -> tuple[list[tuple[int, list]], set[int]]:
+    """The sheet's rows (row number, cell values) and the numbers of its hidden rows."""
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
@@ -205,10 +224,27 @@ def _xlsx_rows(file: str, data: bytes, sheet: str | None, data_only: bool) -> li
             raise _reject(file, f"has no sheet {sheet!r}",
                           f"use one of: {', '.join(book.sheetnames)}")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        return [(number, list(row))
+        rows = [(number, list(row))
                 for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), 1)]
+        return rows, _hidden_rows(data, getattr(ws, "_worksheet_path", None))
     finally:
         book.close()
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def _hidden_rows(data: bytes, sheet_path: str | None) -> set[int]:
+    """Row numbers marked hidden in the sheet's XML (openpyxl's read-only mode does not read
+    row properties); none when the sheet's part is not known."""
+    if sheet_path is None:
+        return set()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(sheet_path)
+    return {int(number.group(1)) for tag in ROW_TAG.finditer(xml)
+            if HIDDEN.search(tag.group()) and (number := ROW_NUMBER.search(tag.group()))}
 
 
 def _header_index(grid: list[tuple[int, list[str]]]) -> int:
@@ -242,7 +278,7 @@ def cell_text(value: Any) -> str:
 # --- both ------------------------------------------------------------------------------------
 
 def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
-           encoding: str | None) -> Table:
+           encoding: str | None, hidden: set[int]) -> Table:
     grid = [(line, cells) for line, cells in grid[header_at:] if any(c.strip() for c in cells)]
     if not grid:
         raise _reject(file, "is empty", "export the data again with a header row")
@@ -250,34 +286,66 @@ def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
     grid = [(line, cells[margin:]) for line, cells in grid]  # empty columns on the left
     header_line, header_cells = grid[0]
     headers = _headers(header_cells)
-    rows, errors, totals = [], [], []
+    rows, errors, totals, short = [], [], [], []
     for line, cells in grid[1:]:
-        if is_total(cells[0]):
+        if is_total_row(cells):
             totals.append(line)
             continue
-        errors += [RowError(file, line, headers[i] if i < len(headers) else None, c.strip(),
-                            "is a spreadsheet formula, not a value",
-                            "export the values, not the formulas (in Excel: open the file, "
-                            "save it, and copy-paste the cells as values)")
-                   for i, c in enumerate(cells) if FORMULA.match(c.strip())]
-        extra = [c for c in cells[len(headers):] if c.strip()]
-        if extra:
-            errors.append(RowError(file, line, None, extra[0],
-                                   f"has {len(cells)} fields but the header has {len(headers)}",
-                                   "check the delimiter and quoting of this line"))
+        problems = _row_errors(file, line, cells, headers)
+        errors += problems
+        if any(e.column is None for e in problems):  # more fields than headers
             continue
+        if encoding is not None and len(cells) < len(headers):
+            short.append((line, len(cells)))
         cells = cells + [""] * (len(headers) - len(cells))
         rows.append(Row(line, dict(zip(headers, (c.strip() for c in cells)))))
     if errors:
         raise ImportRejected(errors)
     if not rows:
         raise _reject(file, "has a header but no data rows", "export the data rows too")
-    return Table(file, headers, rows, header_line, encoding, tuple(totals))
+    return Table(file, headers, rows, header_line, encoding, tuple(totals), None, tuple(short),
+                 repeated_headers(header_cells), tuple(r.line for r in rows if r.line in hidden))
+
+
+def _row_errors(file: str, line: int, cells: list[str], headers: tuple[str, ...]) -> list[RowError]:
+    """A row's formulas, and its fields beyond the header's."""
+    errors = [RowError(file, line, headers[i] if i < len(headers) else None, c.strip(),
+                       "is a spreadsheet formula, not a value",
+                       "export the values, not the formulas (in Excel: open the file, "
+                       "save it, and copy-paste the cells as values)")
+              for i, c in enumerate(cells) if FORMULA.match(c.strip())]
+    extra = [c for c in cells[len(headers):] if c.strip()]
+    if extra:
+        errors.append(RowError(file, line, None, extra[0],
+                               f"has {len(cells)} fields but the header has {len(headers)}",
+                               "check the delimiter and quoting of this line"))
+    return errors
+
+
+# A cell of a total row besides its label: a number, perhaps with separators, sign, percent
+# or currency mark, or a currency code.
+TOTAL_CELL = re.compile(r"[-−+(]?\s*(?:[$€£¥]|kr\.?|[A-Za-z]{3})?\s*\d[\d\s.,'\u00a0\u202f\u2009]*"
+                        r"\s*(?:%|[$€£¥]|kr\.?|:-|[A-Za-z]{3})?\s*\)?|[A-Z]{3}")
+
+
+def is_total_row(cells: list[str]) -> bool:
+    """A row of totals: the first cell a total label (``is_total``), every other cell blank or
+    a number (a row with text besides, such as a deal with the id ``Sum``, is data)."""
+    return is_total(cells[0]) and all(
+        not c.strip() or TOTAL_CELL.fullmatch(c.strip()) for c in cells[1:])
 
 
 def is_total(text: str) -> bool:
     """``Total``, ``Totals``, ``Grand Totals (12 records)``, ``Summa``, ``Totalt``, ``Sum``."""
     return TOTAL_LABEL.match(" ".join(text.split())) is not None
+
+
+def repeated_headers(cells: Iterable[str]) -> tuple[str, ...]:
+    """The header names (as ``_headers`` gives the first) that more than one column has."""
+    names = [c.strip().lstrip("\ufeff") for c in cells]
+    folded = [n.casefold() for n in names]
+    first = {f: n for n, f in reversed(list(zip(names, folded)))}
+    return tuple(dict.fromkeys(first[f] for f in folded if f and folded.count(f) > 1))
 
 
 def _headers(cells: Iterable[str]) -> tuple[str, ...]:

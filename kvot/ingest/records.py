@@ -133,8 +133,8 @@ def conflict_errors(a, b, file: str, columns: dict[str, str], what: str = "") ->
     name = differing_field(a, b)
     column = columns.get(name, name)
     subject = what or f"{type(a).__name__.removesuffix('Record').lower()} {_key_text(a)}"
-    return [RowError(file, x.line, column, _text(getattr(x, name)),
-                     f"conflicts with line {y.line} ({_text(getattr(y, name))!r}): "
+    return [RowError(file, x.line, column, _shown(x, name),
+                     f"conflicts with line {y.line} ({_shown(y, name)!r}): "
                      f"{subject} appears twice with different values",
                      "keep one row per " + subject.split(" ")[0] + ", or correct one of them")
             for x, y in ((a, b), (b, a))]
@@ -143,6 +143,15 @@ def conflict_errors(a, b, file: str, columns: dict[str, str], what: str = "") ->
 def _key_text(record) -> str:
     """The record's first non-empty field: the deal id, the rep (or team) of a quota, ..."""
     return next(str(v) for f in fields(record) if (v := getattr(record, f.name)) is not None)
+
+
+def _shown(record, name: str) -> str:
+    """A field of a record as the conflict names it: a close given as a date alone (no time
+    kept) shows as that date."""
+    value = getattr(record, name)
+    if name == "closed_at" and value is None:
+        value = getattr(record, "close_on", None)
+    return _text(value)
 
 
 def _text(value) -> str:

@@ -46,6 +46,7 @@ class Source:
     notes: list[str] = field(default_factory=list)
     serial: dict[str, bool] = field(default_factory=dict)  # column -> Excel serial days (decided)
     share_style: str | None = None  # credits: percent | fraction, when decided already
+    undecided: list[str] = field(default_factory=list)  # columns whose format is not settled
 
     @property
     def file(self) -> str:
@@ -90,6 +91,7 @@ class Source:
         except FormatAmbiguous as exc:
             line = next((r.line for r in self.rows if self.text(r, name) == exc.value), None)
             self.fail(line, name, exc.value, exc.reason, exc.fix)
+            self.undecided.append(name)
             return None
 
     def amounts(self, name: str) -> dict[int, Decimal]:
@@ -135,21 +137,38 @@ class Source:
         if self.table.total_lines:
             lines = ", ".join(map(str, self.table.total_lines))
             self.notes.append(f"total row(s) ignored (line {lines})")
+        if self.table.hidden_lines:
+            lines = ", ".join(map(str, self.table.hidden_lines))
+            self.notes.append(f"row(s) hidden in the sheet imported like the others (line "
+                              f"{lines}); delete them from the sheet if they should not count")
         return ReadResult(records, self.columns.notes + self.notes,
                           len(self.rows) if rows_read is None else rows_read,
                           self.file, dict(self.columns.found), self.errors, self.table.checksum)
 
     def _set_aside(self, records: list[T]) -> list[T]:
         """Records of good rows. Bad rows reject the file, unless ``on_error = "skip"`` and
-        every problem is in a row (not in a column or the whole file)."""
+        every problem is in a row (not in a column's format, which every row is read by, nor
+        in the whole file)."""
         if not self.errors:
             return records
+        self.errors[:0] = short_row_errors(self.table, {e.line for e in self.errors})
         self.errors.sort(key=lambda e: (e.line or 0))
-        if self.settings.on_error != "skip" or any(e.line is None for e in self.errors):
+        if (self.settings.on_error != "skip" or self.undecided
+                or any(e.line is None for e in self.errors)):
             raise ImportRejected(self.errors)
         bad = {e.line for e in self.errors}
         self.notes.append(f"{len(bad)} bad row(s) set aside, the rest imported: see kvot rejects")
         return [r for r in records if r.line not in bad]
+
+
+def short_row_errors(table: Table, bad_lines: set[int | None]) -> list[RowError]:
+    """For each bad row with fewer fields than the header: an error saying so (its cells may
+    have been read into the wrong columns; the fields missing at its end were read as blank)."""
+    return [RowError(table.file, line, None, None,
+                     f"has {fields} fields but the header has {len(table.headers)}",
+                     "check the delimiter and quoting of this line (the errors below may "
+                     "follow from it: missing fields at its end are read as blank)")
+            for line, fields in table.short_rows if line in bad_lines]
 
 
 def open_source(path: Path, settings: Settings, kind: str, required: tuple[str, ...] = (), *,

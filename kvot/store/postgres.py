@@ -1,6 +1,6 @@
 """A workspace in PostgreSQL: ``postgresql://user@host:port/database?schema=NAME``.
 
-The schema (default ``public``) is created when missing and holds the same tables as a DuckDB
+The schema (default ``public``) is created when missing (by an import, not by a read) and holds the same tables as a DuckDB
 workspace. Writes go through one psycopg connection; the metrics run on the same connection
 through Ibis' PostgreSQL backend.
 """
@@ -15,6 +15,7 @@ from kvot.errors import WorkspaceError
 from kvot.ingest.staged import BATCH_ROWS, Staged
 from kvot.store.workspace import Workspace
 
+MAX_NAME_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 SQL_TYPES = {"string": "VARCHAR", "bool": "BOOLEAN", "date32[day]": "DATE",
              "timestamp[us]": "TIMESTAMP", "int32": "INTEGER", "int64": "BIGINT"}
 
@@ -26,6 +27,9 @@ def split_schema(url: str) -> tuple[str, str]:
     schema = query.pop("schema", "public")
     if not schema.replace("_", "").isalnum():
         raise WorkspaceError(f"schema {schema!r}: use letters, digits and _ only")
+    if len(schema.encode()) > MAX_NAME_BYTES:
+        raise WorkspaceError(f"schema {schema!r} is longer than PostgreSQL's {MAX_NAME_BYTES} bytes "
+                             "for a name (it would be cut short): choose a shorter one")
     return urlunsplit(parts._replace(query=urlencode(query))), schema
 
 
@@ -44,7 +48,8 @@ class PostgresWorkspace(Workspace):
         self.schema = schema
 
     @classmethod
-    def connect(cls, url: str) -> "PostgresWorkspace":
+    def connect(cls, url: str, create: bool = True) -> "PostgresWorkspace":
+        """Connect; the schema is created when missing if ``create``."""
         try:
             import psycopg
         except ImportError:
@@ -56,7 +61,8 @@ class PostgresWorkspace(Workspace):
         except psycopg.Error as exc:
             where = url.split("@")[-1]
             raise WorkspaceError(f"PostgreSQL workspace {where} cannot be reached: {exc}".strip()) from None
-        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        if create:
+            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         con.execute(f'SET search_path TO "{schema}"')
         return cls(url.split("@")[-1], con, schema)
 

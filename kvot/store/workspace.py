@@ -8,6 +8,7 @@ the metrics run on).
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -145,7 +146,7 @@ def open_workspace(location: str | os.PathLike | None = None, engine: str | None
         return SparkWorkspace.connect(where, **engine_options)
     if where.startswith(POSTGRES_PREFIXES):
         from kvot.store.postgres import PostgresWorkspace
-        workspace: Workspace = PostgresWorkspace.connect(where)
+        workspace: Workspace = PostgresWorkspace.connect(where, create=create)
     else:
         from kvot.store.duck import DuckDBWorkspace
         _check_duckdb_path(where, create)
@@ -160,7 +161,13 @@ def open_workspace(location: str | os.PathLike | None = None, engine: str | None
     return workspace
 
 
+def shown(where: str) -> str:
+    """A workspace location fit for a message: a URL's password masked."""
+    return re.sub(r"^([a-z+]+://[^:/@]*:)[^@/]*@", r"\1***@", where)
+
+
 def _missing(where: str) -> str:
+    where = shown(where)
     return (f"workspace {where} does not exist (or holds no kvot data): import into it first "
             f"(kvot import deals FILE -w {where}), run kvot demo, or set --workspace / "
             f"{ENV_VAR} to the workspace you mean")

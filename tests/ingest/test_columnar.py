@@ -249,3 +249,43 @@ def test_bad_credits_found_column_wise_are_listed_by_the_row_rules(tmp_path):
         read_credits(path, Settings())
     assert columnar.value.errors == rows.value.errors
     assert [e.line for e in rows.value.errors] == [2, 3, 4, 5, 6, 7]
+
+
+def _errors_both_ways(path: Path) -> list:
+    """The errors of a deals file that both readers reject, the same from each."""
+    with pytest.raises(ImportRejected) as columnar:
+        try_columnar("deals", path, Settings())
+    with pytest.raises(ImportRejected) as by_rows:
+        read_deals(path, Settings())
+    assert columnar.value.errors == by_rows.value.errors
+    return by_rows.value.errors
+
+
+def test_a_repeat_closed_on_the_same_day_with_a_time_names_the_dates_as_written(tmp_path):
+    path = _csv(tmp_path, "deal_id,owner,stage,close_date,amount,kind\n"
+                          "D1,Ann,Won,2023-12-08,5,new\nD1,Ann,Won,2023-12-08T00:00:00Z,5,new\n")
+    twice = "deal D1 appears twice with different values"
+    assert [(e.line, e.value, e.reason) for e in _errors_both_ways(path)] == [
+        (2, "2023-12-08", f"conflicts with line 3 ('2023-12-08T00:00:00+00:00'): {twice}"),
+        (3, "2023-12-08T00:00:00+00:00", f"conflicts with line 2 ('2023-12-08'): {twice}")]
+
+
+def test_a_deal_whose_id_is_a_total_word_is_a_deal_and_a_row_of_numbers_is_a_total(tmp_path):
+    path = _csv(tmp_path, "deal_id,name,owner,stage,close_date,amount,currency,kind\n"
+                          "D1,Acme,Ann,Won,2024-03-01,1200,USD,new\n"
+                          "Sum,Some Co,Ann,Won,2024-03-02,770.57,USD,new\n"
+                          "Total,,,,,1970.57,USD,\n"
+                          "\"Grand Totals (2 records)\",,,,,\"$1,970.57\",,\n"
+                          "Summa,,,,,\"(1 970,57 kr)\",,\n")
+    by_columns, why = try_columnar("deals", path, Settings())
+    by_rows = read_deals(path, Settings())
+    assert why is None and by_columns.notes == by_rows.notes
+    assert sorted(by_columns.records.column("deal_id").to_pylist()) == ["D1", "Sum"]
+    assert sorted(d.deal_id for d in by_rows.records) == ["D1", "Sum"]
+    assert "total row(s) ignored (line 4, 5, 6)" in by_rows.notes
+
+
+def test_a_bad_currency_is_named_as_written(tmp_path):
+    path = _csv(tmp_path, "deal_id,owner,stage,close_date,amount,currency,kind\n"
+                          "D1,Ann,Won,2024-03-01,1200,sekk,new\n")
+    assert [(e.line, e.column, e.value) for e in _errors_both_ways(path)] == [(2, "currency", "sekk")]

@@ -6,6 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kvot.config import Settings
+from kvot.errors import ImportRejected
+from kvot.ingest import read_deals
 from kvot.ingest.dates import FormatAmbiguous, column_is_serial, date_order
 from kvot.ingest.parse import (decimal_style, parse_amount, parse_bool, parse_date, parse_share,
                                share_style)
@@ -58,9 +61,27 @@ def test_a_column_of_only_thousands_like_values_is_ambiguous():
         decimal_style(["1,000", "2,500", "700"])
 
 
-def test_a_column_mixing_styles_is_an_error():
-    with pytest.raises(FormatAmbiguous, match="has a decimal point but '12,5'"):
+def test_a_column_mixing_styles_is_an_error_on_a_value_of_the_rarer_style():
+    with pytest.raises(FormatAmbiguous) as one_each:
         decimal_style(["12,5", "3.25"])
+    assert (one_each.value.value, one_each.value.reason) == (
+        "12,5", "has a decimal comma but 1 other value in the same column has a decimal point "
+                "(such as '3.25')")
+    with pytest.raises(FormatAmbiguous) as mostly_point:
+        decimal_style(["2303.17", "1.5", "1.234,50", "7.25"])
+    assert (mostly_point.value.value, mostly_point.value.reason) == (
+        "1.234,50", "has a decimal comma but 3 other values in the same column have a decimal "
+                    "point (such as '2303.17')")
+
+
+def test_a_column_mixing_styles_names_the_line_of_the_rarer_value(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount,kind\n"
+                          "D1,Ann,Won,2024-03-01,2303.17,new\nD2,Ann,Won,2024-03-01,\"1.234,50\",new\n"
+                          "D3,Ann,Won,2024-03-01,7.25,new\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings(currency="SEK"))
+    [error] = exc.value.errors
+    assert (error.line, error.column, error.value) == (3, "amount", "1.234,50")
 
 
 def test_value_not_matching_the_column_style_is_rejected():

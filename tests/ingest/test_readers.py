@@ -4,8 +4,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from kvot.config import Settings
 from kvot.errors import ImportRejected
-from kvot.ingest.readers import cell_text, read_rows, sniff_delimiter
+from kvot.ingest import read_deals, read_quotas
+from kvot.ingest.columnar import try_columnar
+from kvot.ingest.readers import Row, cell_text, read_rows, sniff_delimiter
 
 
 def test_cp1252_semicolon_csv_with_crlf_is_read(write):
@@ -97,3 +100,64 @@ def test_xlsx_table_away_from_the_corner_keeps_row_numbers(tmp_path):
     table = read_rows(path)
     assert (table.header_line, table.headers) == (3, ("rep", "amount"))
     assert table.rows == [(5, {"rep": "Ann", "amount": "5"})]
+
+
+def test_an_excel_sep_line_names_the_delimiter_and_is_not_the_header(write):
+    path = write("d.csv", "sep=;\r\ndeal_id;name\r\nD1;Acme, AB\r\n")
+    table = read_rows(path)
+    assert table.headers == ("deal_id", "name") and table.header_line == 2
+    assert table.rows == [Row(3, {"deal_id": "D1", "name": "Acme, AB"})]
+
+
+def test_an_excel_sep_line_is_read_row_by_row(write):
+    path = write("d.csv", "sep=,\ndeal_id,owner,stage,close_date,amount\nD1,Ann,Won,2024-03-01,5\n")
+    assert try_columnar("deals", path, Settings()) == (None, "an Excel sep= line")
+    assert [d.deal_id for d in read_deals(path, Settings(currency="SEK")).records] == ["D1"]
+
+
+def test_a_bad_row_with_too_few_fields_says_so_before_its_other_errors(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount,kind,note\n"
+                          "D1,Ann,Won,2024-03-01,100,new\n"  # the note left out: fine
+                          "D2,Ann,2024-03-01,100,new,x\n"  # the stage left out: cells shift
+                          "D3,Bo,Won,2024-03-01,200,new,x\n")
+    assert read_rows(path).short_rows == ((2, 6), (3, 6))
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings(currency="SEK"))
+    assert [(e.line, e.column, e.value, e.reason) for e in exc.value.errors] == [
+        (3, None, None, "has 6 fields but the header has 7"),
+        (3, "amount", "new", "is not an amount"),
+        (3, "close_date", "100", "is not a date (use 2024-01-31 or 2024-01-31T10:00:00Z)"),
+        (3, "kind", "x", "is not a deal kind kvot knows")]
+
+
+def test_a_column_name_given_twice_is_an_error_when_kvot_reads_that_field(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,Amount,amount,note,note\n"
+                          "D1,Ann,Won,2024-03-01,5,6,x,y\n")
+    assert read_rows(path).repeated_headers == ("Amount", "note")
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings(currency="SEK"))
+    [error] = exc.value.errors
+    assert (error.line, error.column, error.reason, error.fix) == (
+        1, "Amount", "names 2 columns: kvot cannot tell which one holds the amount",
+        'rename the others, or map the field to one: [mapping] amount = "Amount (2)"')
+
+
+def test_hidden_xlsx_rows_are_read_and_named_in_a_note(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in (["Hidden title"], ["rep", "period", "amount"], ["Anna", "2025-01", 100],
+                ["Bo", "2025-01", 200], ["Cia", "2025-01", 300]):
+        ws.append(row)
+    for number in (1, 4):  # a hidden title row above the header is not a data row
+        ws.row_dimensions[number].hidden = True
+    book.create_sheet("Second")
+    book.move_sheet("Second", offset=-1)  # the sheet read is not the first part in the file
+    book.active = 1
+    path = tmp_path / "quotas.xlsx"
+    book.save(path)
+    assert read_rows(path, sheet="Sheet").hidden_lines == (4,)
+    result = read_quotas(path, Settings(currency="SEK"), sheet="Sheet")
+    assert sorted((q.rep, q.amount) for q in result.records) == [
+        ("Anna", 100), ("Bo", 200), ("Cia", 300)]
+    assert ("row(s) hidden in the sheet imported like the others (line 4); delete them from "
+            "the sheet if they should not count") in result.notes

@@ -68,6 +68,15 @@ def test_revenue_shares_not_totalling_100_percent_are_rejected(write):
     ]
 
 
+def test_shares_split_between_ids_differing_in_case_say_so(write):
+    path = write("c.csv", "deal_id,rep,share\nD1,Ann,0.6\nd1,Bo,0.4\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_credits(path, Settings())
+    assert [e.reason for e in exc.value.errors] == [
+        "revenue shares of deal D1 total 60 %, not 100 % (deal d1 in this file differs only in case)",
+        "revenue shares of deal d1 total 40 %, not 100 % (deal D1 in this file differs only in case)"]
+
+
 def test_fx_by_date_and_by_month(write):
     path = write("fx.csv", "currency,base,date,rate\nsek,usd,2024-03-15,0.095\n")
     rate, = read_fx(path, Settings()).records
