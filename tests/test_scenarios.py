@@ -357,6 +357,25 @@ def test_a_cross_rate_through_a_third_currency_is_exact_to_the_cent(build, tmp_p
     assert closed.quantize(D("0.01")) == D("21428571.43")
 
 
+def test_a_direct_rate_that_starts_later_leaves_the_cross_rate_for_the_days_before(build, tmp_path):
+    # 2024-01-05: no USD->EUR rate yet, so USD->SEK / EUR->SEK = 10.5 / 11.25 = 0.93333333333333
+    # (14 places): 100 USD = 93.333333333333 EUR, 93.3333333333 to 10 places. 2024-04-10: the
+    # direct rate, 0.91: 91 EUR.
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2024-01-05,100,USD
+        D2,Anna,Won,2024-04-10,100,USD
+        """, fx="""
+        currency,base,date,rate
+        USD,SEK,2024-01-01,10.5
+        EUR,SEK,2024-01-01,11.25
+        USD,EUR,2024-03-31,0.91
+        """, settings={"reporting_currency": "EUR"})
+    closed = figures(report(ws, tmp_path))
+    assert closed[("Anna", "2024-01")][0] == D("93.3333333333")
+    assert closed[("Anna", "2024-04")][0] == D("91")
+
+
 def test_one_team_name_under_two_parents_is_two_teams(build, tmp_path):
     ws = build(reps="""
         rep_id,name,region,team

@@ -327,3 +327,59 @@ def test_spark_in_local_mode_logs_only_errors_and_says_nothing_of_its_level():
                     if " = " in line and not line.startswith("#"))
     assert settings["rootLogger.level"] == settings["logger.gateway.level"] == "error"
     assert settings["logger.gateway.name"] == "org.apache.spark.api.python.PythonGatewayServer"
+
+
+def test_parquet_files_without_kvots_columns_or_of_other_kinds_are_errors_naming_them(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kvot.store.export import export_parquet
+    from kvot.store.spark import SparkWorkspace
+    from tests.conftest import make_builder, spark_or_skip
+
+    session = spark_or_skip()
+    cleanups: list = []
+    ws = make_builder("duckdb", tmp_path, cleanups)(deals="""
+        deal_id,owner,stage,close_date,amount,currency
+        D1,Anna,Won,2025-01-10,100,SEK
+        """, settings={"reporting_currency": "SEK"})
+    lake = tmp_path / "lake"
+    export_parquet(ws, lake)
+    deals = pq.read_table(lake / "deals.parquet")
+    as_float = deals.set_column(deals.schema.get_field_index("mrr"), "mrr",
+                                deals.column("mrr").cast(pa.float64()))
+    pq.write_table(as_float.drop_columns(["is_won"]), lake / "deals.parquet")
+    with pytest.raises(WorkspaceError) as exc:
+        SparkWorkspace.connect(str(lake), session=session)
+    assert str(exc.value) == (
+        f"{lake}/deals.parquet: no column is_won (a boolean); column mrr is a floating-point "
+        "number: write it as a decimal, e.g. DECIMAL(38,10) (the columns kvot reads are those "
+        "kvot export parquet writes: see README, Engines)")
+    (lake / "deals.parquet").write_bytes(b"")
+    with pytest.raises(WorkspaceError, match=r"deals.parquet cannot be read as Parquet \(.*"
+                                             r"is not a Parquet file \(length is too low: 0\)\)"):
+        SparkWorkspace.connect(str(lake), session=session)
+    for cleanup in cleanups:
+        cleanup()
+
+
+def test_a_duckdb_workspace_open_in_another_process_is_an_error_saying_so(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "busy.duckdb"
+    kvot.open_workspace(str(path)).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; "
+                               f"held = duckdb.connect({str(path)!r}); print('open', flush=True); "
+                               "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(WorkspaceError) as exc:
+            kvot.open_workspace(str(path))
+        assert str(exc.value) == (
+            f"workspace {path} is open in another process (PID {holder.pid}): a DuckDB workspace "
+            "serves one kvot command at a time; run this one when that one has finished (for many "
+            "readers at once, use a PostgreSQL workspace)")
+    finally:
+        holder.kill()
+        holder.wait()

@@ -15,6 +15,7 @@ from kvot.checks.engine import check_tables
 from kvot.checks.model import (BLOCKING, EXAMPLES, SEVERITIES, WARNING, Check, CheckQuery,
                                CheckReport, Example, Finding)
 from kvot.config import Settings
+from kvot.store.overflow import explained_overflow
 
 CHECKS: tuple[Check, ...] = (
     deals.DUPLICATE_IDS, deals.CASE_VARIANT_IDS, deals.WON_WITHOUT_DATE_OR_OWNER,
@@ -47,10 +48,11 @@ def _run(workspace, settings: Settings, today: date, only_blocking: bool) -> Che
     findings = []
     for check in chosen:  # the count, then (only when something is found) the first examples
         query = check.run(tables, settings, today)
-        count = tables.count(query)
-        if count:
-            examples = [Example(*row) for row in tables.examples(query, EXAMPLES)]
-            findings.append(check.finding(count, examples))
+        with explained_overflow(f"check {check.code}"):
+            count = tables.count(query)
+            if count:
+                examples = [Example(*row) for row in tables.examples(query, EXAMPLES)]
+                findings.append(check.finding(count, examples))
     findings.sort(key=lambda f: f.severity != BLOCKING)
     return CheckReport(workspace.location, today, findings, tuple(c.code for c in chosen))
 

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from dataclasses import fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from rich.console import Console
 from rich.table import Table
@@ -25,7 +25,11 @@ ROW_FIELDS = tuple(f.name for f in fields(AttainmentRow))
 
 
 def rounded(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if value is None:
+        return None
+    with localcontext() as ctx:  # room for every digit of a DECIMAL(38) figure, and its cents
+        ctx.prec = 80
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def text(value: Decimal | None) -> str | None:

@@ -42,11 +42,16 @@ def read_quotas(path: Path, settings: Settings, *, sheet: str | None = None,
     currency = _default_currency(src)
     records = wide_quotas(src, wide, currency) if wide else long_quotas(src, currency)
     columns = {f: src.columns.header(c) or c for f, c in FIELD_COLUMNS.items()}
-    records, dropped = drop_repeats(records, lambda q: (q.rep, q.team, q.starts_on, q.ends_on),
-                                    src.file, columns, src.errors)
+    records, dropped = drop_repeats(records, _quota_key, src.file, columns, src.errors)
     if dropped:
         src.notes.append(f"{dropped} repeated identical quota row(s) dropped")
     return src.finish(records)
+
+
+def _quota_key(q: QuotaRecord) -> tuple:
+    """One quota per rep or team and period; reps and teams are matched ignoring case, as
+    the workspace matches them."""
+    return (q.rep and q.rep.casefold(), q.team and q.team.casefold(), q.starts_on, q.ends_on)
 
 
 def _default_currency(src: Source) -> str:

@@ -20,6 +20,7 @@ from kvot.metrics.context import MetricContext, build_context
 from kvot.metrics.select import Selection, select_entities, team_paths
 from kvot.periods import Period
 from kvot.store.history import import_as_of
+from kvot.store.overflow import explained_overflow
 
 LEVELS = ("rep", "team", "company")
 STAGES = ("attainment: building the query", "attainment: computing on the engine",
@@ -182,7 +183,7 @@ def attainment(workspace, *, by: str = "rep", period: str = "month", start: str 
         if expr is None:
             return report
         steps.update(completed=1, description=STAGES[1])
-        with workspace.watching(STAGES[1]):
+        with workspace.watching(STAGES[1]), explained_overflow("the attainment figures"):
             table = expr.to_pyarrow()
         steps.update(completed=2, description=STAGES[2])
         paths = team_paths(ctx.tables) if by == "team" else {}

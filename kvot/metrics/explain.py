@@ -11,6 +11,7 @@ from kvot.metrics import closed, quota
 from kvot.metrics.attainment import attainment_pct
 from kvot.metrics.context import build_context
 from kvot.metrics.select import find_rep, find_team
+from kvot.store.overflow import explained_overflow
 
 ZERO = Decimal(0)
 
@@ -70,7 +71,8 @@ def explain(workspace, *, period: str, rep: str | None = None, team: str | None 
 
 
 def _rows(expr, order: list[str]) -> list[dict]:
-    return expr.order_by(order).to_pyarrow().to_pylist()
+    with explained_overflow("the explanation"):
+        return expr.order_by(order).to_pyarrow().to_pylist()
 
 
 DEAL_COLUMNS = ["deal_id", "name", "close_on", "kind", "amount", "amount_basis", "months", "mrr",

@@ -1,13 +1,16 @@
 """Exchange rates into the reporting currency, as validity ranges.
 
 The workspace keeps rates as given (1 ``currency`` = ``rate`` ``base``, on ``rate_on``). Here they
-become one series per currency into the reporting currency: direct, inverted, or crossed through a
-common base. Division happens in Python with Decimal, so the engines only ever multiply money.
+become one series per currency into the reporting currency. On each day the first way that has
+a rate in force gives it: the direct rate, else the inverted one, else a cross rate through a
+common base (bases in alphabetical order), so a direct rate that starts later does not take
+away the cross rate that covers the days before it. Division happens in Python with Decimal, so the engines only ever multiply money.
 A rate applies from its date until the next rate of the same series ("the latest rate on or
 before the close date"). A missing rate is an error, never 1.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
@@ -35,13 +38,15 @@ def _series_by_pair(rows: list[tuple[str, str, date, Decimal]]) -> dict[tuple[st
     return {pair: sorted(points.items()) for pair, points in pairs.items()}
 
 
+def _latest_point(series: Series, day: date) -> tuple[date, Decimal] | None:
+    """The point in force on ``day``: the latest on or before it."""
+    at = bisect_right(series, day, key=lambda point: point[0])
+    return series[at - 1] if at else None
+
+
 def _latest(series: Series, day: date) -> Decimal | None:
-    found = None
-    for rate_on, rate in series:
-        if rate_on > day:
-            break
-        found = rate
-    return found
+    point = _latest_point(series, day)
+    return point[1] if point else None
 
 
 def _combine(left: Series, right: Series, op) -> Series:
@@ -68,18 +73,39 @@ def series_into(reporting: str, rows: list[tuple[str, str, date, Decimal]]) -> d
 
 
 def _series_for(currency: str, reporting: str, pairs: dict[tuple[str, str], Series]) -> Series:
+    return _first_in_force(_ways(currency, reporting, pairs))
+
+
+def _ways(currency: str, reporting: str, pairs: dict[tuple[str, str], Series]) -> list[Series]:
+    """Every series from ``currency`` into ``reporting``, the preferred first."""
+    ways = []
     if (currency, reporting) in pairs:
-        return pairs[(currency, reporting)]
+        ways.append(pairs[(currency, reporting)])
     if (reporting, currency) in pairs:
-        return [(d, _quantize(Decimal(1) / r)) for d, r in pairs[(reporting, currency)]]
+        ways.append([(d, _quantize(Decimal(1) / r)) for d, r in pairs[(reporting, currency)]])
     for (c, base), leg in sorted(pairs.items()):
-        if c != currency:
+        if c != currency or base == reporting:
             continue
         if (reporting, base) in pairs:
-            return _combine(leg, pairs[(reporting, base)], lambda a, b: a / b)
+            ways.append(_combine(leg, pairs[(reporting, base)], lambda a, b: a / b))
         if (base, reporting) in pairs:
-            return _combine(leg, pairs[(base, reporting)], lambda a, b: a * b)
-    return []
+            ways.append(_combine(leg, pairs[(base, reporting)], lambda a, b: a * b))
+    return [way for way in ways if way]
+
+
+def _first_in_force(ways: list[Series]) -> Series:
+    """One series: on each day the rate of the first way that has one in force. A point is
+    kept where the rate in force, or the way and date it comes from, changes."""
+    if len(ways) <= 1:
+        return ways[0] if ways else []
+    out: Series = []
+    source = None
+    for day in sorted({d for way in ways for d, _ in way}):
+        found = next(((n, p) for n, way in enumerate(ways) if (p := _latest_point(way, day))), None)
+        if found is not None and found != source:
+            out.append((day, found[1][1]))
+            source = found
+    return out
 
 
 def daily_rows(series: dict[str, Series], first: date, last: date) -> list[tuple[str, date, Decimal]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -39,6 +40,15 @@ def _remove(path: str) -> None:
                 os.remove(stale)
 
 
+def _not_opened(location: str, exc: duckdb.Error) -> str:
+    held = re.search(r"Conflicting lock is held in .*\(PID (\d+)\)", str(exc))
+    if held:
+        return (f"workspace {location} is open in another process (PID {held.group(1)}): a DuckDB "
+                "workspace serves one kvot command at a time; run this one when that one has "
+                "finished (for many readers at once, use a PostgreSQL workspace)")
+    return f"workspace {location} cannot be opened: {exc}"
+
+
 class DuckDBWorkspace(Workspace):
     engine = "duckdb"
 
@@ -52,7 +62,7 @@ class DuckDBWorkspace(Workspace):
         try:
             db = duckdb.connect(location, config={"storage_compatibility_version": STORAGE_VERSION})
         except duckdb.Error as exc:
-            raise WorkspaceError(f"workspace {location} cannot be opened: {exc}") from None
+            raise WorkspaceError(_not_opened(location, exc)) from None
         limit = memory_limit()
         if limit is not None:
             try:

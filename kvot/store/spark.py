@@ -10,6 +10,7 @@ engines do.
 """
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 from kvot.errors import WorkspaceError
 from kvot.store.closure import closure_rows
+from kvot.store.parquet_schema import check_columns
 from kvot.store.workspace import Workspace
 
 TABLES = ("deals", "credits", "reps", "teams", "memberships", "quotas", "fx_rates")
@@ -50,9 +52,41 @@ def spark_session(master: str | None = None):
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
+    _quiet_query_loggers()
     for key, value in SPARK_CONF.items():
         session.conf.set(key, value)
     return session
+
+
+def _quiet_query_loggers() -> None:
+    """pyspark logs every failed query's context before raising; kvot explains the error
+    it raises (e.g. kvot.store.overflow), so the log would only repeat it, as JSON."""
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _read(con: ibis.BaseBackend, path: str, view: str, table: str) -> ibis.Table:
+    """The Parquet file ``path`` as ``view``, with the columns kvot reads (checked)."""
+    try:
+        found = con.read_parquet(path, table_name=view)
+    except Exception as exc:  # noqa: BLE001 - Spark raises many kinds for a file it cannot read
+        reason = _reason(exc)
+        raise WorkspaceError(f"{path} cannot be read as Parquet ({reason}): write it again, "
+                             "e.g. with kvot export parquet") from None
+    check_columns(path, table, found.schema())
+    return found
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of what Spark (or the JVM under it) says at the root of an error."""
+    java = getattr(exc, "java_exception", None)
+    while java is not None and java.getCause() is not None:  # the root cause says most
+        java = java.getCause()
+    text = str(java.getMessage()) if java is not None else str(exc)
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), type(exc).__name__)
+    return line[:300]
 
 
 class SparkWorkspace(Workspace):
@@ -79,7 +113,7 @@ class SparkWorkspace(Workspace):
                     raise WorkspaceError(f"{path} is missing: a Spark workspace folder needs "
                                          f"{', '.join(t + '.parquet' for t in TABLES)}")
                 continue
-            tables[name] = con.read_parquet(path, table_name=prefix + name.strip("_"))
+            tables[name] = _read(con, path, prefix + name.strip("_"), name)
         workspace = cls(folder, con, tables, session, prefix)
         if "_kvot_team_closure" not in tables:
             tables["_kvot_team_closure"] = workspace._closure_from_teams()

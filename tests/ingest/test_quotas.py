@@ -101,3 +101,13 @@ def test_conflicting_quota_rows_are_rejected(write):
     with pytest.raises(ImportRejected) as exc:
         read_quotas(path, Settings())
     assert [e.line for e in exc.value.errors] == [2, 3]
+
+
+def test_two_quotas_for_one_rep_written_in_other_case_conflict_at_import(write):
+    path = write("q.csv", "rep,period,amount,currency\nr3,2024,12000,SEK\nR3,2024,1200,SEK\n"
+                          "r4,2024,500,SEK\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_quotas(path, Settings())
+    assert [(e.line, e.column, e.value) for e in exc.value.errors] == [
+        (2, "rep", "r3"), (3, "rep", "R3")]
+    assert all("appears twice with different values" in e.reason for e in exc.value.errors)
