@@ -103,7 +103,7 @@ def _far_from_history(ws, settings, today):
         far AS (SELECT q.*, b.best, row_number() OVER (PARTITION BY q.rep_id
                                                        ORDER BY q.monthly DESC, q.starts_on) AS k
                 FROM q JOIN best b ON b.rep_id = q.rep_id AND b.currency = q.currency
-                WHERE b.best > 0 AND q.amount > {HISTORY_FACTOR} * q.months * b.best)
+                WHERE b.best >= 0.01 AND q.amount > {HISTORY_FACTOR} * q.months * b.best)
         SELECT {file_of('far')} AS file, far.line,
                {text('rep {}: quota {} {} a month from {} is {} x their best month ({})',
                      'far.rep_id', money('far.monthly'), 'far.currency', 'far.starts_on',

@@ -287,6 +287,22 @@ def test_a_quota_over_three_times_the_best_month_is_a_warning(build):
         "rep Anna: quota 3001.00 SEK a month from 2025-04-01 is 3.0 x their best month (1000.00)")
 
 
+def test_a_best_month_under_a_cent_is_no_history_to_compare_a_quota_with(build):
+    ws = build(deals="""
+        deal_id,owner,stage,close_date,amount
+        D1,Anna,Won,2025-01-10,0.004
+        D2,Bo,Won,2025-01-10,0.01
+        """, quotas="""
+        rep,period,amount
+        Anna,2025-03,3000
+        Bo,2025-03,3000
+        """, settings=SEK)
+    f = check(ws, "quota-far-from-history")  # Anna's 0.004 is no history; Bo's cent is
+    assert (f.count, first(f)) == (1, ("quotas.csv", 3))
+    assert f.examples[0].detail == (
+        "rep Bo: quota 3000.00 SEK a month from 2025-03-01 is 300000.0 x their best month (0.01)")
+
+
 def test_a_deal_over_ten_times_the_median_is_an_outlier(build):
     ws = build(deals="""
         deal_id,owner,stage,close_date,amount
