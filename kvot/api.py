@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 from kvot import progress
 from kvot.checks import CheckReport
 from kvot.checks import run_checks as _run_checks
+from kvot.config import check_timezone
 from kvot.errors import SettingsError
 from kvot.ingest import list_profiles
 from kvot.metrics.attainment import Report
@@ -40,6 +41,8 @@ ONE_SHOT_ORDER = ("teams", "reps", "deals", "credits", "quotas", "fx")
 def _report_settings(workspace: Workspace, config, overrides: dict):
     stored_tz = workspace.settings().get("timezone")
     asked_tz = overrides.get("timezone")
+    if asked_tz:
+        check_timezone(asked_tz)
     if asked_tz and stored_tz and asked_tz != stored_tz:
         raise SettingsError(
             f"the workspace's dates were read in time zone {stored_tz}; --timezone {asked_tz} "

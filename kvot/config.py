@@ -61,17 +61,21 @@ class Settings:
 STORED_KEYS = ("reporting_currency", "timezone", "fiscal_year_start_month", "counted_kinds")
 
 
+def check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"timezone = {name!r} is not an IANA time zone name (e.g. Europe/Stockholm)") from None
+
+
 def _validate(s: Settings) -> None:
     if s.amount not in AMOUNT_MEANINGS:
         raise SettingsError(f"amount = {s.amount!r} is not one of {', '.join(AMOUNT_MEANINGS)}")
     if not 1 <= int(s.fiscal_year_start_month) <= 12:
         raise SettingsError(
             f"fiscal_year_start_month = {s.fiscal_year_start_month!r}: use a month number 1-12")
-    try:
-        ZoneInfo(s.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(
-            f"timezone = {s.timezone!r} is not an IANA time zone name (e.g. Europe/Stockholm)") from None
+    check_timezone(s.timezone)
     for value, kind in s.kinds.items():
         if kind not in DEAL_KINDS:
             raise SettingsError(f"[kinds] {value!r} = {kind!r}: map to one of {', '.join(DEAL_KINDS)}")

@@ -179,6 +179,28 @@ def test_output_option_writes_the_file_and_nothing_to_stdout(demo, tmp_path):
         read_only("attainment", "-w", demo["ws"], "--by", "company", "-f", "json"))
 
 
+@pytest.mark.parametrize("target, says", [
+    ("nodir/sub/out.csv", "cannot write nodir/sub/out.csv: No such file or directory "
+                          "(folder nodir/sub does not exist: create it first)"),
+    (".", "cannot write .: Is a directory (it is a folder: give a file name, e.g. -o report.csv)"),
+])
+def test_output_that_cannot_be_written_is_an_error_naming_it(demo, tmp_path, monkeypatch, capsys,
+                                                             target, says):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], "-o", target)
+    assert (code, out, err.strip().splitlines()[-1]) == (1, "", f"error: {says}")
+
+
+@pytest.mark.parametrize("args", [("import", "deals", "nofile.csv", "-w", "w.duckdb"),
+                                  ("import", "credits", "nofile.csv", "-w", "w.duckdb"),
+                                  ("attainment", "--deals", "nofile.csv", "--quotas", "q.csv")])
+def test_a_missing_input_file_is_an_error_naming_it(tmp_path, monkeypatch, capsys, args):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(monkeypatch, capsys, *args)
+    assert (code, out) == (1, "") and "Traceback" not in err
+    assert "nofile.csv: cannot be read (No such file or directory); check the path" in err
+
+
 # --------------------------------------------------------------------------------------------
 # narrowing
 # --------------------------------------------------------------------------------------------
@@ -202,6 +224,14 @@ def test_team_narrows_to_the_reps_who_were_in_it(demo):
 def test_team_narrows_a_team_report_to_its_subtree(demo):
     rows = rows_json("-w", demo["ws"], "--by", "team", "--team", "Nordics", "--period", "year")
     assert {r["id"] for r in rows} == {"nordics", "nordics-smb", "nordics-enterprise"}
+
+
+def test_team_with_the_company_report_is_an_error_not_ignored(demo, monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], "--by",
+                              "company", "--team", "Nordics")
+    assert (code, out, err.strip()) == (1, "", (
+        "error: --team narrows a rep or team report; the company is every team: use --by team "
+        "--team NAME for that team and those under it"))
 
 
 def test_rep_narrows_to_one_rep(demo):
@@ -414,10 +444,18 @@ def test_an_unknown_level_is_refused_with_a_clear_message(demo, monkeypatch, cap
     assert "galaxy" in err and "rep, team, company" in err and "Traceback" not in err
 
 
-def test_an_unknown_format_is_a_usage_error(demo, monkeypatch, capsys):
-    code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], "-f", "xml")
+@pytest.mark.parametrize("command", ["attainment", "imports", "rejects"])
+def test_an_unknown_format_is_a_usage_error(demo, monkeypatch, capsys, command):
+    code, out, err = run_main(monkeypatch, capsys, command, "-w", demo["ws"], "-f", "xml")
     assert code == 2 and out == ""
     assert "'xml' is not one of table, csv, json" in err
+
+
+def test_an_unknown_time_zone_is_named_as_one(demo, monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], "--timezone",
+                              "Mars/Base")
+    assert (code, out, err.strip()) == (1, "", "error: timezone = 'Mars/Base' is not an IANA time "
+                                                "zone name (e.g. Europe/Stockholm)")
 
 
 def test_explain_without_rep_or_team_is_a_usage_error(demo, monkeypatch, capsys):

@@ -44,5 +44,5 @@ MISSING_FX = Check(
     "missing-fx", BLOCKING, "Deals or quotas without an exchange rate",
     "import rates on or before these dates: kvot import fx FILE (columns currency, base, date, "
     "rate); or, if the figures should be in the deals' own currency, set it as the reporting "
-    "currency: --reporting-currency SEK (reporting_currency in kvot.toml)",
+    "currency: --reporting-currency CODE (reporting_currency in kvot.toml)",
     _missing_fx)

@@ -2,6 +2,8 @@
 late starts and targets far above a rep's history."""
 from __future__ import annotations
 
+from calendar import month_name
+
 from kvot.checks.model import BLOCKING, WARNING, Check, CheckQuery
 from kvot.checks.sql import bytewise, credited, file_of, money, quotient, ratio, text
 
@@ -41,6 +43,29 @@ def _off_boundaries(ws, settings, today):
                {text('{}: {} to {}', "coalesce(q.rep_id, 'team ' || q.team_id)",
                      'q.starts_on', 'q.ends_on')} AS detail
         FROM quotas q WHERE day(q.starts_on) <> 1 OR q.ends_on <> last_day(q.ends_on)""")
+
+
+def _fiscal_index(day: str, start_month: int, months: int) -> str:
+    """SQL: which fiscal quarter (``months`` 3) or year (12) ``day`` falls in, as a number."""
+    return (f"floor((EXTRACT(YEAR FROM {day}) * 12 + EXTRACT(MONTH FROM {day}) - {start_month})"
+            f" / {months})")
+
+
+def _across_periods(ws, settings, today):
+    start = settings.fiscal_year_start_month
+    quarter = {d: _fiscal_index(f"q.{d}", start, 3) for d in ("starts_on", "ends_on")}
+    year = {d: _fiscal_index(f"q.{d}", start, 12) for d in ("starts_on", "ends_on")}
+    months = MONTHS.format(a="q")
+    calendar = "the calendar year" if start == 1 else f"the fiscal year from {month_name[start]}"
+    return CheckQuery(f"""
+        SELECT {file_of('q')} AS file, q.line,
+               {text('{}: {} to {} counts in no {} of ' + calendar,
+                     "coalesce('rep ' || q.rep_id, 'team ' || q.team_id)", 'q.starts_on',
+                     'q.ends_on', f"CASE WHEN {year['starts_on']} = {year['ends_on']} "
+                                  "THEN 'quarter' ELSE 'quarter or year' END")} AS detail
+        FROM quotas q
+        WHERE {months} > 1 AND {quarter['starts_on']} <> {quarter['ends_on']}
+          AND NOT ({months} > 3 AND {year['starts_on']} = {year['ends_on']})""")
 
 
 def _active_without_quota(ws, settings, today):
@@ -119,6 +144,10 @@ OFF_BOUNDARIES = Check(
     "quotas-off-period-boundaries", WARNING, "Quotas that do not start on a month's first day or end on its last",
     "give quotas as whole months, quarters or years (a period label such as 2025-03 or 2025-Q1)",
     _off_boundaries)
+ACROSS_PERIODS = Check(
+    "quotas-across-periods", WARNING, "Quota rows that fit in no quarter or year",
+    "give quotas as months, or as quarters and years of the fiscal calendar "
+    "(fiscal_year_start_month): a row across two of them counts in neither", _across_periods)
 ACTIVE_WITHOUT_QUOTA = Check(
     "active-reps-without-quota", WARNING, "Active reps without any quota",
     "add their quota rows to the quota sheet (a rep who carries no quota can be left out of the "

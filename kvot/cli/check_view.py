@@ -71,10 +71,12 @@ def render_check(report, fmt: str) -> str:
     return _table(report)
 
 
-def check_summary(workspace) -> str:
-    """The one line printed after an import; the import stands whatever the checks say."""
+def check_summary(workspace, config=None, options: dict | None = None) -> str:
+    """The one line printed after an import, with the import's settings (``config`` and the
+    command's ``options``); the import stands whatever the checks say."""
+    given = {k: v for k, v in (options or {}).items() if v is not None}
     try:
-        report = api.check(workspace, reuse=True)
+        report = api.check(workspace, reuse=True, config=config, **given)
     except Exception as exc:  # a check must never undo or fail an import
         return f"check: could not run ({type(exc).__name__}); run kvot check"
     hint = "; details: kvot check" if report.findings else ""

@@ -62,7 +62,7 @@ def _command(kind: str):
                 "minor_units": minor_units}
         with api.workspace_for(workspace, create=True) as ws, working(f"importing {file.name}"):
             result = api.import_file(ws, kind, file, config=config, sheet=sheet, **opts)
-            checked = check_summary(ws)
+            checked = check_summary(ws, config, opts)
         rejected = f", {result.rows_rejected} set aside" if result.rows_rejected else ""
         changed = CHANGED.get(kind, "{} changed").format(result.rows_changed)
         note(f"import #{result.import_id}: {result.file}: {result.rows_read} rows read, "

@@ -10,7 +10,7 @@ import typer
 
 from kvot import __version__, api
 from kvot.cli import options as o
-from kvot.cli.render import FORMATS, render_report
+from kvot.cli.render import render_report
 from kvot.cli.check_view import CHECK_FORMATS, check_summary, gate, mark_allowed, render_check
 from kvot.cli.explain_view import render_explanation
 from kvot.cli.export_cmd import export_app
@@ -62,11 +62,6 @@ def _check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=option)
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
-
-
 @app.command()
 def attainment(
     by: Annotated[str, typer.Option(help="rep, team or company")] = "rep",
@@ -89,14 +84,16 @@ def attainment(
     date_format: o.DateFormat = None, encoding: o.Encoding = None,
     allow: Annotated[bool, typer.Option("--allow", help="Show figures even over blocking data-quality findings (marked)")] = False,
     engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
-    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL that would run, and stop")] = False,
+    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL that would run, and stop (its look-up "
+                                               "tables of periods and rates live in kvot's process, "
+                                               "named ibis_pyarrow_memtable_*: read it, or run it "
+                                               "from Python with their data)")] = False,
 ) -> None:
     """MRR closed against quota per rep, team or company and period.
 
     Examples: kvot attainment --by team --period quarter;
     kvot attainment --deals deals.csv --quotas quotas.csv -f json
     """
-    _check_format(fmt)
     _check_choice(by, LEVELS, "--by")
     _check_choice(period, GRAINS, "--period")
     report_opts = _report_options(currency, timezone, fiscal_start, counted)
@@ -134,7 +131,6 @@ def explain(
 
     Example: kvot explain --rep "Anna Snelling" --period 2017-03
     """
-    _check_format(fmt)
     if (rep is None) == (team is None):
         raise typer.BadParameter("explain needs exactly one of --rep or --team", param_hint="--rep / --team")
     with api.workspace_for(workspace, engine=engine, **_engine_options(engine, spark_master)) as ws:
@@ -196,6 +192,8 @@ def main() -> None:
         app()
     except KvotError as exc:
         fail(str(exc))
+    except OSError as exc:  # a file or folder the system refuses: say which, no traceback
+        fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
 
 
 if __name__ == "__main__":

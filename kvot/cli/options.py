@@ -7,12 +7,21 @@ from typing import Annotated, Optional
 
 import typer
 
+from kvot.cli.render import FORMATS
+
 Workspace = Annotated[Optional[str], typer.Option(
     "--workspace", "-w", envvar="KVOT_WORKSPACE", show_envvar=True,
     help="Workspace: a DuckDB file or a postgresql:// URL. Default: ./kvot.duckdb")]
 Config = Annotated[Optional[Path], typer.Option(
     "--config", "-c", help="Settings file (TOML). Default: ./kvot.toml when present")]
-Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json")]
+def _format_choice(value: str) -> str:
+    if value not in FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}")
+    return value
+
+
+Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json",
+                                     callback=_format_choice)]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout")]
 Currency = Annotated[Optional[str], typer.Option(
     "--reporting-currency", help="Currency of every figure (ISO code, e.g. SEK)")]

@@ -14,8 +14,19 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}" + _where(output))
     note(f"wrote {output}")
+
+
+def _where(output: Path) -> str:
+    if output.is_dir():
+        return " (it is a folder: give a file name, e.g. -o report.csv)"
+    if not output.parent.exists():
+        return f" (folder {output.parent} does not exist: create it first)"
+    return ""
 
 
 def note(text: str) -> None:

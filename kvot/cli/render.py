@@ -118,10 +118,11 @@ def report_table(report) -> str:
     show_source = report.level == "team"
     if show_source:
         columns.append(("Quota from", "left"))
-    rows = []
+    rows, shared = [], _shared_names(report.rows)
     for r in report.rows:
         mark = "" if r.met is None else (" ✓" if r.met else "")
-        name = "  " * (len(r.path) - 1) + r.name if r.path else r.name
+        shown = f"{r.name} ({r.id})" if r.name in shared else r.name
+        name = "  " * (len(r.path) - 1) + shown if r.path else shown
         cells = [name, r.period, grouped(r.mrr_closed), grouped(r.quota, NO_QUOTA),
                  percent(r.attainment_pct) + mark, str(r.deals)]
         if show_overlay:
@@ -130,6 +131,14 @@ def report_table(report) -> str:
             cells.append(QUOTA_SOURCES.get(r.quota_source, ""))
         rows.append(cells)
     return draw_table(columns, rows, title)
+
+
+def _shared_names(rows) -> set[str]:
+    """Names that more than one rep or team in the report has: shown with the id."""
+    ids: dict[str, set[str]] = {}
+    for r in rows:
+        ids.setdefault(r.name, set()).add(r.id)
+    return {name for name, found in ids.items() if len(found) > 1}
 
 
 def render_report(report, fmt: str) -> str:

@@ -89,8 +89,11 @@ def read_csv_table(path: Path, con: duckdb.DuckDBPyConnection,
         raise NotColumnar("not a CSV file")
     if encoding and encoding.lower() not in UTF8_NAMES:
         raise NotColumnar(f"encoding {encoding}")
-    with open(path, "rb") as f:
-        head = f.read(1 << 16)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        raise NotColumnar("cannot be read") from None  # the row reader says why
     if head.startswith(ZIP_MAGIC) or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NotColumnar("not UTF-8 CSV")
     if b"\x00" in head or not head.strip():

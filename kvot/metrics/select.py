@@ -92,6 +92,9 @@ def select_entities(ctx: MetricContext, sel: Selection) -> ibis.Table | None:
         raise SettingsError("--rep narrows a rep report; use --by rep with --rep")
     if sel.level == "team":
         return _teams(ctx, sel)
+    if sel.team:
+        raise SettingsError("--team narrows a rep or team report; the company is every team: "
+                            "use --by team --team NAME for that team and those under it")
     return None
 
 

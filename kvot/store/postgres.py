@@ -54,7 +54,8 @@ class PostgresWorkspace(Workspace):
             import psycopg
         except ImportError:
             raise WorkspaceError(
-                "a PostgreSQL workspace needs the postgres extra: pip install 'kvot[postgres]'") from None
+                "a PostgreSQL workspace needs the postgres extra: pip install -e '.[postgres]' in the "
+                "kvot folder (or pip install 'kvot[postgres]')") from None
         dsn, schema = split_schema(url)
         try:
             con = psycopg.connect(dsn, autocommit=True)

@@ -44,7 +44,8 @@ def spark_session(master: str | None = None):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise WorkspaceError("--engine spark needs the spark extra: pip install 'kvot[spark]'") from None
+        raise WorkspaceError("--engine spark needs the spark extra: pip install -e '.[spark]' in the "
+                             "kvot folder (or pip install 'kvot[spark]')") from None
     master = master or os.environ.get(MASTER_ENV) or "local[*]"
     builder = SparkSession.builder.master(master).appName("kvot")
     conf = {**(LOCAL_CONF if master.startswith("local") else {}), **SPARK_CONF}

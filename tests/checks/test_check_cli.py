@@ -61,6 +61,21 @@ def test_import_prints_a_one_line_check_summary_and_still_succeeds(blocked):
                          "active-reps-without-quota 1); details: kvot check")
 
 
+def test_the_summary_after_an_import_uses_the_imports_config_and_options(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kvot.toml").write_text('reporting_currency = "SEK"\n')  # in the folder
+    (tmp_path / "usd.toml").write_text('reporting_currency = "USD"\n')  # given with -c
+    (tmp_path / "d.csv").write_text("deal_id,owner,stage,close_date,amount,currency\n"
+                                    "D1,Ann,Won,2025-01-10,100,USD\n")
+    for args, summary in (
+            (["-c", "usd.toml"], "check: 1 warning (unknown-reps 1); details: kvot check"),
+            (["--reporting-currency", "USD"], "check: 1 warning (unknown-reps 1); details: kvot check"),
+            ([], "check: 1 blocking (missing-fx 1), 1 warning (unknown-reps 1); details: kvot check")):
+        (tmp_path / "w.duckdb").unlink(missing_ok=True)
+        result = invoke("import", "deals", "d.csv", "-w", "w.duckdb", *args)
+        assert result.stderr.splitlines()[-1] == summary, args
+
+
 def test_check_exits_1_on_blocking_and_0_on_warnings_only(blocked, clean):
     result = invoke("check", "-w", blocked["ws"])
     assert result.exit_code == 1

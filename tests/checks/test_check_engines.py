@@ -71,6 +71,8 @@ CHANGES = (  # states no import makes
     "UPDATE credits SET share = 0.5 WHERE deal_id = 'D9' AND rep_id = 'anna'",
     "UPDATE memberships SET valid_from = NULL, valid_to = NULL WHERE rep_id = 'dan'",
     "UPDATE quotas SET ends_on = DATE '2025-01-30' WHERE rep_id = 'bo' AND starts_on = DATE '2025-01-01'",
+    "INSERT INTO quotas VALUES (NULL, 'north', DATE '2025-02-01', DATE '2025-04-30', 3000, 'SEK', "
+    "'mrr', (SELECT max(import_id) FROM quotas), 9)",
 )
 
 
@@ -108,6 +110,9 @@ def test_every_check_finds_what_was_planted(duckdb_report):
     assert examples["deal-id-case-variants"] == [
         Example("deals.csv", 2, "deal id D1 also appears as d1"),
         Example("deals.csv", 5, "deal id d1 also appears as D1")]
+    assert examples["quotas-across-periods"] == [Example(
+        "quotas.csv", 9, "team north: 2025-02-01 to 2025-04-30 counts in no quarter of the "
+                         "calendar year")]
     # the pair in byte order of the team ids ("S" before "n"), as on every engine
     assert examples["overlapping-memberships"] == [Example(
         "reps.csv", None,
@@ -133,6 +138,7 @@ EXPECTED_COUNTS = {
     "nonpositive-mrr": 1,  # D5 at 0
     "deals-outside-employment": 2,  # D10 before Cy's hire, D11 after Eva left
     "quotas-off-period-boundaries": 1,  # Bo's January ending on the 30th
+    "quotas-across-periods": 1,  # north's February to April: in no calendar quarter
     "active-reps-without-quota": 2,  # Fred (D14 in the quota span), Dan (a member, no quota)
     "quota-starts-late": 1,  # Eva from 2025-02, the others from 2025-01 (Cy hired in March)
     "quota-without-deals": 1,  # Gus

@@ -287,6 +287,23 @@ def test_a_quota_over_three_times_the_best_month_is_a_warning(build):
         "rep Anna: quota 3001.00 SEK a month from 2025-04-01 is 3.0 x their best month (1000.00)")
 
 
+def test_quota_rows_that_fit_in_no_fiscal_quarter_or_year_are_a_warning(build):
+    ws = build(quotas="""
+        rep,start,end,amount
+        Anna,2025-01-01,2025-03-31,3000
+        Bo,2025-04-01,2025-06-30,3000
+        Cy,2025-02-01,2025-07-31,6000
+        Dan,2025-05-01,2025-07-31,3000
+        Eva,2025-03-01,2025-03-31,1000
+        """, settings={**SEK, "fiscal_year_start_month": 2})
+    f = check(ws, "quotas-across-periods")  # fiscal quarters Feb-Apr, May-Jul, ...
+    assert (f.severity, f.count) == (WARNING, 2)
+    assert [(e.line, e.detail) for e in f.examples] == [
+        (2, "rep Anna: 2025-01-01 to 2025-03-31 counts in no quarter or year of the fiscal year "
+            "from February"),
+        (3, "rep Bo: 2025-04-01 to 2025-06-30 counts in no quarter of the fiscal year from February")]
+
+
 def test_a_best_month_under_a_cent_is_no_history_to_compare_a_quota_with(build):
     ws = build(deals="""
         deal_id,owner,stage,close_date,amount
