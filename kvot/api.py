@@ -33,7 +33,7 @@ from kvot.store.history import undo_import as _undo_import
 from kvot.store.imports import imports as _imports
 from kvot.store.imports import rejects as _rejects
 from kvot.store.settings import effective_settings
-from kvot.store.workspace import Workspace, open_workspace
+from kvot.store.workspace import POSTGRES_PREFIXES, Workspace, open_workspace, resolve_location
 
 ONE_SHOT_ORDER = ("teams", "reps", "deals", "credits", "quotas", "fx")
 
@@ -138,8 +138,10 @@ def workspace_for(location: str | None, files: dict | None = None, config: Path 
              "(--workspace / KVOT_WORKSPACE) is left alone")
     if given and engine == "spark":
         raise SettingsError("one-shot files are read into DuckDB; --engine spark reads a Parquet folder")
+    new_file = _new_duckdb_file(location) if create and not given and engine != "spark" else None
     workspace = open_workspace(":memory:" if given else location, engine,
                                create=create or bool(given), **engine_options)
+    failed = True
     try:
         options = {**(import_opts or {}), **(report_opts or {})}
         for kind in ONE_SHOT_ORDER:
@@ -149,8 +151,21 @@ def workspace_for(location: str | None, files: dict | None = None, config: Path 
                 for line in result.notes:
                     note(f"  note: {line}")
         yield workspace
+        failed = False
     finally:
         workspace.close()
+        if failed and new_file is not None:  # a failed first import leaves no empty workspace
+            for path in (new_file, new_file.with_name(new_file.name + ".wal")):
+                path.unlink(missing_ok=True)
+
+
+def _new_duckdb_file(location: str | None) -> Path | None:
+    """The DuckDB file a command would create at ``location``, when it does not exist yet."""
+    where = resolve_location(location)
+    if where == ":memory:" or where.startswith(POSTGRES_PREFIXES):
+        return None
+    path = Path(where)
+    return None if path.exists() else path
 
 
 def load_demo(workspace: Workspace, directory: Path) -> list[ImportResult]:

@@ -12,6 +12,10 @@ class SettingsError(KvotError):
     """A setting or option has a value kvot cannot use."""
 
 
+class UsageError(SettingsError):
+    """An option's value, or a combination of options, that kvot cannot use (exit code 2)."""
+
+
 class WorkspaceError(KvotError):
     """The workspace cannot be opened or is of an unknown schema version."""
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kvot.errors import SettingsError
+from kvot.errors import UsageError
 
 GRAINS = ("month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
@@ -105,7 +105,7 @@ def periods_between(first: Period, last: Period) -> list[Period]:
 
 def check_grain(grain: str) -> None:
     if grain not in GRAINS:
-        raise SettingsError(f"period {grain!r} is not one of {', '.join(GRAINS)}")
+        raise UsageError(f"period {grain!r} is not one of {', '.join(GRAINS)}")
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -136,7 +136,7 @@ def _months_of_label(text: str, fy_start: int) -> tuple[int, int]:
         return fiscal_year_first_month(int(m[2]), fy_start) + (int(m[3]) - 1) * 3, 3
     if m := _YEAR.match(text):
         return fiscal_year_first_month(int(m[2]), fy_start), 12
-    raise SettingsError(
+    raise UsageError(
         f"period {text!r} is not a period label; write a month 2025-03, a quarter 2025-Q1 "
         f"(FY2026-Q1 for a fiscal year) or a year 2025")
 

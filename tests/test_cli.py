@@ -199,6 +199,17 @@ def test_a_missing_input_file_is_an_error_naming_it(tmp_path, monkeypatch, capsy
     code, out, err = run_main(monkeypatch, capsys, *args)
     assert (code, out) == (1, "") and "Traceback" not in err
     assert "nofile.csv: cannot be read (No such file or directory); check the path" in err
+    assert not (tmp_path / "w.duckdb").exists()  # a failed first import leaves no workspace
+
+
+def test_a_failed_import_into_an_existing_workspace_leaves_it_as_it_was(demo, tmp_path, monkeypatch,
+                                                                        capsys):
+    location = tmp_path / "copy.duckdb"
+    shutil.copy(demo["ws"], location)
+    before = table_counts(str(location))
+    code, _, _ = run_main(monkeypatch, capsys, "import", "deals", str(tmp_path / "nofile.csv"),
+                          "-w", str(location))
+    assert code == 1 and location.exists() and table_counts(str(location)) == before
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,7 +240,7 @@ def test_team_narrows_a_team_report_to_its_subtree(demo):
 def test_team_with_the_company_report_is_an_error_not_ignored(demo, monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], "--by",
                               "company", "--team", "Nordics")
-    assert (code, out, err.strip()) == (1, "", (
+    assert (code, out, err.strip()) == (2, "", (
         "error: --team narrows a rep or team report; the company is every team: use --by team "
         "--team NAME for that team and those under it"))
 
@@ -243,6 +254,13 @@ def test_rep_narrows_to_one_rep(demo):
 # --------------------------------------------------------------------------------------------
 # explain
 # --------------------------------------------------------------------------------------------
+
+def test_explain_of_a_month_without_quota_says_so_and_shows_no_ratio(demo):
+    table = read_only("explain", "-w", demo["ws"], "--rep", "magnus.ekstrom", "--period", "2025-07")
+    last = table.strip().splitlines()[-1]
+    assert last.endswith("(sum of 'MRR closed' above), quota none: no quota; time zone "
+                         "Europe/Stockholm")
+
 
 def explain_json(location: str, *args: str) -> dict:
     return json.loads(read_only("explain", "-w", location, *args, "-f", "json"))
@@ -449,6 +467,16 @@ def test_an_unknown_format_is_a_usage_error(demo, monkeypatch, capsys, command):
     code, out, err = run_main(monkeypatch, capsys, command, "-w", demo["ws"], "-f", "xml")
     assert code == 2 and out == ""
     assert "'xml' is not one of table, csv, json" in err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--from", "2025-13"], "period '2025-13' is not a period label"),
+    (["--from", "2025-06", "--to", "2025-03"], "--from 2025-06 is after --to 2025-03"),
+    (["--by", "team", "--rep", "karin.svensson"], "--rep narrows a rep report"),
+])
+def test_options_kvot_cannot_use_are_usage_errors(demo, monkeypatch, capsys, args, says):
+    code, out, err = run_main(monkeypatch, capsys, "attainment", "-w", demo["ws"], *args)
+    assert (code, out) == (2, "") and err.startswith(f"error: {says}")
 
 
 def test_an_unknown_time_zone_is_named_as_one(demo, monkeypatch, capsys):

@@ -35,10 +35,13 @@ def _table(title: str, headers, rows: list[dict]) -> str:
 
 
 def _summary(e) -> str:
-    quota_text = grouped(e.quota, "no quota")
-    return (f"{e.level} {e.id}, {e.period}: MRR closed {grouped(e.mrr_closed)} {e.currency} "
-            f"(sum of 'MRR closed' above) / quota {quota_text} = {percent(e.attainment_pct)}; "
-            f"time zone {e.timezone}\n")
+    closed = (f"{e.level} {e.id}, {e.period}: MRR closed {grouped(e.mrr_closed)} {e.currency} "
+              f"(sum of 'MRR closed' above)")
+    if e.attainment_pct is None:  # a missing or zero quota: no ratio to show
+        ratio = f", quota {grouped(e.quota, 'none')}: no quota"
+    else:
+        ratio = f" / quota {grouped(e.quota)} = {percent(e.attainment_pct)}"
+    return f"{closed}{ratio}; time zone {e.timezone}\n"
 
 
 def render_explanation(e, fmt: str) -> str:

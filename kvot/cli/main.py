@@ -17,7 +17,7 @@ from kvot.cli.export_cmd import export_app
 from kvot.cli.history_cmd import imports_app, rejects
 from kvot.cli.import_cmd import import_app
 from kvot.cli.output import emit, fail, note, working
-from kvot.errors import KvotError
+from kvot.errors import KvotError, UsageError
 from kvot.metrics.attainment import LEVELS
 from kvot.periods import GRAINS
 
@@ -190,6 +190,8 @@ def check(
 def main() -> None:
     try:
         app()
+    except UsageError as exc:
+        fail(str(exc), 2)
     except KvotError as exc:
         fail(str(exc))
     except OSError as exc:  # a file or folder the system refuses: say which, no traceback

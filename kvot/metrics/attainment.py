@@ -151,12 +151,12 @@ def attainment_query(workspace, *, by: str = "rep", period: str = "month",
                      as_of: date | None = None) -> tuple[MetricContext, ibis.Table | None]:
     """The context and the (unexecuted) Ibis expression of an attainment table; the expression
     is None when there is no period to report on."""
-    from kvot.errors import SettingsError
+    from kvot.errors import UsageError
     from kvot.store.settings import effective_settings
 
     settings = settings or effective_settings(workspace)
     if by not in LEVELS:
-        raise SettingsError(f"--by {by!r} is not one of {', '.join(LEVELS)}")
+        raise UsageError(f"--by {by!r} is not one of {', '.join(LEVELS)}")
     as_of_import = import_as_of(workspace, as_of) if as_of is not None else None
     ctx = build_context(workspace, settings, period, start, end, as_of_import)
     if not ctx.periods:

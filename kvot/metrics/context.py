@@ -15,7 +15,7 @@ import ibis.expr.operations as ops
 import pyarrow as pa
 
 from kvot.config import Settings
-from kvot.errors import SettingsError
+from kvot.errors import UsageError
 from kvot.metrics import fx
 from kvot.periods import Period, month_index, parse_label, period_of, periods_between
 
@@ -146,7 +146,7 @@ def report_periods(tables: Tables, settings: Settings, grain: str,
     if first is None or last is None:
         return []
     if first > last:
-        raise SettingsError(f"--from {first.label} is after --to {last.label}")
+        raise UsageError(f"--from {first.label} is after --to {last.label}")
     return periods_between(first, last)
 
 

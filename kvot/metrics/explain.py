@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kvot.config import Settings
-from kvot.errors import SettingsError
+from kvot.errors import UsageError
 from kvot.metrics import closed, quota
 from kvot.metrics.attainment import attainment_pct
 from kvot.metrics.context import build_context
@@ -61,7 +61,7 @@ def explain(workspace, *, period: str, rep: str | None = None, team: str | None 
     from kvot.store.settings import effective_settings
 
     if (rep is None) == (team is None):
-        raise SettingsError("explain needs exactly one of --rep or --team")
+        raise UsageError("explain needs exactly one of --rep or --team")
     settings = settings or effective_settings(workspace)
     as_of_import = import_as_of(workspace, as_of) if as_of is not None else None
     ctx = build_context(workspace, settings, grain_of(period), period, period, as_of_import)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import ibis
 
-from kvot.errors import SettingsError
+from kvot.errors import SettingsError, UsageError
 from kvot.metrics.context import MetricContext, Tables
 
 
@@ -89,11 +89,11 @@ def select_entities(ctx: MetricContext, sel: Selection) -> ibis.Table | None:
     if sel.level == "rep":
         return _reps(ctx, sel)
     if sel.rep:
-        raise SettingsError("--rep narrows a rep report; use --by rep with --rep")
+        raise UsageError("--rep narrows a rep report; use --by rep with --rep")
     if sel.level == "team":
         return _teams(ctx, sel)
     if sel.team:
-        raise SettingsError("--team narrows a rep or team report; the company is every team: "
+        raise UsageError("--team narrows a rep or team report; the company is every team: "
                             "use --by team --team NAME for that team and those under it")
     return None
 
