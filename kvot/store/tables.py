@@ -161,7 +161,8 @@ def write_credits(ws, records, roster: Roster, import_id: int, file: str) -> int
 def write_quotas(ws, records, roster: Roster, import_id: int, file: str) -> int:
     teams = _resolve(records, "team", roster.team_id, file, "team")
     errors = [RowError(file, r.line, "team", r.team, "is not a team in the workspace",
-                       "import teams (or reps with their team) first")
+                       "import teams (or reps with their team) first; in a one-shot report, "
+                       "give them with --teams FILE or --reps FILE")
               for r, team_id in zip(records, teams) if r.team and team_id is None]
     if errors:
         raise ImportRejected(errors)
