@@ -179,6 +179,21 @@ def test_output_option_writes_the_file_and_nothing_to_stdout(demo, tmp_path):
         read_only("attainment", "-w", demo["ws"], "--by", "company", "-f", "json"))
 
 
+@pytest.mark.parametrize("args, name, starts", [
+    (["attainment", "--by", "company"], "r.json", '{\n  "level": "company"'),
+    (["attainment", "--by", "company"], "r.csv", "level,id,name,parent"),
+    (["attainment", "--by", "company"], "r.txt", "┏"),
+    (["attainment", "--by", "company", "-f", "table"], "r.json", "┏"),  # -f wins
+    (["check"], "c.html", "<!DOCTYPE html>"),
+    (["imports"], "i.csv", "import_id,kind,file"),
+])
+def test_without_f_the_output_files_suffix_names_the_format(demo, tmp_path, args, name, starts):
+    target = tmp_path / name
+    result = invoke(*args, "-w", demo["ws"], "-o", str(target))
+    assert result.exit_code in (0, 1) and result.stdout == ""  # check: 1 on blocking findings
+    assert target.read_text(encoding="utf-8").startswith(starts)
+
+
 @pytest.mark.parametrize("target, says", [
     ("nodir/sub/out.csv", "cannot write nodir/sub/out.csv: No such file or directory "
                           "(folder nodir/sub does not exist: create it first)"),

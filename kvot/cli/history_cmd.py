@@ -7,8 +7,8 @@ import typer
 
 from kvot import api
 from kvot.cli import options as o
-from kvot.cli.output import emit, note
-from kvot.cli.render import render_rows
+from kvot.cli.output import chosen_format, emit, note
+from kvot.cli.render import FORMATS, render_rows
 from kvot.store.imports import IMPORT_COLUMNS, REJECT_COLUMNS
 
 imports_app = typer.Typer(help="The imports made into the workspace; take one back.",
@@ -16,14 +16,14 @@ imports_app = typer.Typer(help="The imports made into the workspace; take one ba
 
 
 @imports_app.callback()
-def imports(ctx: typer.Context, workspace: o.Workspace = None, fmt: o.Format = "table",
+def imports(ctx: typer.Context, workspace: o.Workspace = None, fmt: o.Format = None,
             output: o.Output = None) -> None:
     """List the imports made into the workspace. Example: kvot imports -f csv"""
     if ctx.invoked_subcommand is not None:
         return
     with api.workspace_for(workspace) as ws:
         rows = api.imports(ws)
-    emit(render_rows(rows, fmt, "Imports", IMPORT_COLUMNS), output)
+    emit(render_rows(rows, chosen_format(fmt, output, FORMATS), "Imports", IMPORT_COLUMNS), output)
 
 
 @imports_app.command()
@@ -38,7 +38,7 @@ def undo(import_id: Annotated[int, typer.Argument(help="The import's number (see
     note(f"import #{done.import_id} undone: {done.removed} rows removed, {done.restored} restored")
 
 
-def rejects(workspace: o.Workspace = None, fmt: o.Format = "table", output: o.Output = None,
+def rejects(workspace: o.Workspace = None, fmt: o.Format = None, output: o.Output = None,
             import_id: Annotated[Optional[int], typer.Option("--import", help="Only this import")] = None,
             ) -> None:
     """Rows set aside by imports made with --on-error skip: file, line, column, value, why.
@@ -47,4 +47,5 @@ def rejects(workspace: o.Workspace = None, fmt: o.Format = "table", output: o.Ou
     """
     with api.workspace_for(workspace) as ws:
         rows = api.rejects(ws, import_id)
-    emit(render_rows(rows, fmt, "Rejected rows", REJECT_COLUMNS), output)
+    emit(render_rows(rows, chosen_format(fmt, output, FORMATS), "Rejected rows", REJECT_COLUMNS),
+         output)

@@ -10,13 +10,13 @@ import typer
 
 from kvot import __version__, api
 from kvot.cli import options as o
-from kvot.cli.render import render_report
+from kvot.cli.render import FORMATS, render_report
 from kvot.cli.check_view import CHECK_FORMATS, check_summary, gate, mark_allowed, render_check
 from kvot.cli.explain_view import render_explanation
 from kvot.cli.export_cmd import export_app
 from kvot.cli.history_cmd import imports_app, rejects
 from kvot.cli.import_cmd import import_app
-from kvot.cli.output import emit, fail, note, working
+from kvot.cli.output import chosen_format, emit, fail, note, working
 from kvot.errors import KvotError, UsageError
 from kvot.metrics.attainment import LEVELS
 from kvot.periods import GRAINS
@@ -70,7 +70,7 @@ def attainment(
     end: Annotated[Optional[str], typer.Option("--to", help="Last period")] = None,
     team: Annotated[Optional[str], typer.Option(help="Only this team and its sub-teams")] = None,
     rep: Annotated[Optional[str], typer.Option(help="Only this rep")] = None,
-    fmt: o.Format = "table", output: o.Output = None, workspace: o.Workspace = None,
+    fmt: o.Format = None, output: o.Output = None, workspace: o.Workspace = None,
     config: o.Config = None, currency: o.Currency = None, timezone: o.Timezone = None,
     fiscal_start: o.FiscalStart = None, counted: o.CountedKinds = None,
     deals: Annotated[Optional[Path], typer.Option(help="One-shot: deals file (no workspace)")] = None,
@@ -111,6 +111,7 @@ def attainment(
         blocking = gate(ws, allow, config, report_opts, one_shot=any(files.values()))
         report = api.attainment(ws, by=by, period=period, start=start, end=end, team=team,
                                 rep=rep, config=config, as_of=_day(as_of), **report_opts)
+    fmt = chosen_format(fmt, output, FORMATS)
     if blocking:  # shown because of --allow: marked as such
         emit(mark_allowed(render_report(report, fmt), fmt, blocking), output)
         return
@@ -122,7 +123,7 @@ def explain(
     period: Annotated[str, typer.Option(help="The period, e.g. 2025-03, 2025-Q1 or 2025")],
     rep: Annotated[Optional[str], typer.Option(help="The rep")] = None,
     team: Annotated[Optional[str], typer.Option(help="The team")] = None,
-    fmt: o.Format = "table", output: o.Output = None, workspace: o.Workspace = None,
+    fmt: o.Format = None, output: o.Output = None, workspace: o.Workspace = None,
     config: o.Config = None, currency: o.Currency = None, timezone: o.Timezone = None,
     fiscal_start: o.FiscalStart = None, counted: o.CountedKinds = None,
     engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
@@ -137,7 +138,7 @@ def explain(
         result = api.explain(ws, period=period, rep=rep, team=team, config=config,
                              as_of=_day(as_of),
                              **_report_options(currency, timezone, fiscal_start, counted))
-    emit(render_explanation(result, fmt), output)
+    emit(render_explanation(result, chosen_format(fmt, output, FORMATS)), output)
 
 
 @app.command()
@@ -167,7 +168,8 @@ def profiles() -> None:
 
 @app.command()
 def check(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or html")] = "table",
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="table, json or html (default: the -o file's suffix, else table)")] = None,
     output: o.Output = None, workspace: o.Workspace = None, config: o.Config = None,
     currency: o.Currency = None, counted: o.CountedKinds = None,
     today: Annotated[Optional[datetime], typer.Option(
@@ -178,6 +180,7 @@ def check(
 
     Examples: kvot check; kvot check -f html -o check.html; kvot check --engine spark -w lake/
     """
+    fmt = chosen_format(fmt, output, CHECK_FORMATS)
     if fmt not in CHECK_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(CHECK_FORMATS)}", param_hint="--format")
     with api.workspace_for(workspace, engine=engine, **_engine_options(engine, spark_master)) as ws:

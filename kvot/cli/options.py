@@ -14,14 +14,15 @@ Workspace = Annotated[Optional[str], typer.Option(
     help="Workspace: a DuckDB file or a postgresql:// URL. Default: ./kvot.duckdb")]
 Config = Annotated[Optional[Path], typer.Option(
     "--config", "-c", help="Settings file (TOML). Default: ./kvot.toml when present")]
-def _format_choice(value: str) -> str:
-    if value not in FORMATS:
+def _format_choice(value: str | None) -> str | None:
+    if value is not None and value not in FORMATS:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}")
     return value
 
 
-Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json",
-                                     callback=_format_choice)]
+Format = Annotated[Optional[str], typer.Option(
+    "--format", "-f", callback=_format_choice,
+    help="table, csv or json (default: the -o file's suffix, e.g. report.csv, else table)")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout")]
 Currency = Annotated[Optional[str], typer.Option(
     "--reporting-currency", help="Currency of every figure (ISO code, e.g. SEK)")]

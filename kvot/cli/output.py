@@ -29,6 +29,15 @@ def _where(output: Path) -> str:
     return ""
 
 
+def chosen_format(fmt: str | None, output: Path | None, choices: tuple[str, ...]) -> str:
+    """``-f`` as given; else the format the ``-o`` file's suffix names (``report.json``);
+    else a table."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower().removeprefix(".") if output is not None else ""
+    return suffix if suffix in choices and suffix != "table" else "table"
+
+
 def note(text: str) -> None:
     typer.echo(text, err=True)
 
