@@ -270,6 +270,12 @@ def test_rep_narrows_to_one_rep(demo):
 # explain
 # --------------------------------------------------------------------------------------------
 
+def test_explain_of_a_parent_team_names_the_team_each_part_of_a_movers_quota_comes_through(demo):
+    quotas = explain_json(demo["ws"], "--team", "nordics", "--period", "2025-05")["quotas"]
+    johan = [(q["in_team"], q["days_in_team"], q["days"]) for q in quotas if q["rep_id"] == "johan.berg"]
+    assert johan == [("nordics-enterprise", "16", "31"), ("nordics-smb", "15", "31")]
+
+
 def test_explain_of_a_month_without_quota_says_so_and_shows_no_ratio(demo):
     table = read_only("explain", "-w", demo["ws"], "--rep", "magnus.ekstrom", "--period", "2025-07")
     last = table.strip().splitlines()[-1]

@@ -25,3 +25,16 @@ def test_one_way_alone_is_its_series_as_given():
     rows = [("USD", "SEK", date(2024, 1, 1), D("10.5")), ("USD", "SEK", date(2024, 2, 1), D("10.5"))]
     assert series_into("SEK", rows)["USD"] == [(date(2024, 1, 1), D("10.5")),
                                               (date(2024, 2, 1), D("10.5"))]
+
+
+def test_a_cross_rate_takes_the_direct_onward_leg_where_it_is_in_force():
+    rows = [("SEK", "EUR", date(2024, 1, 1), D("0.088")), ("USD", "EUR", date(2024, 2, 1), D("0.91")),
+            ("EUR", "USD", date(2024, 3, 15), D("1.085"))]
+    assert series_into("USD", rows)["SEK"] == [
+        (date(2024, 2, 1), D("0.09670329670330")),  # 0.088 / 0.91: only the inverted leg yet
+        (date(2024, 3, 15), D("0.09548000000000"))]  # 0.088 x 1.085, the direct leg
+
+
+def test_a_cross_rate_through_a_currency_both_pairs_are_quoted_in():
+    rows = [("EUR", "DKK", date(2024, 1, 1), D("7.46")), ("EUR", "USD", date(2024, 1, 1), D("1.085"))]
+    assert series_into("USD", rows)["DKK"] == [(date(2024, 1, 1), D("0.14544235924933"))]  # 1.085 / 7.46

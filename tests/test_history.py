@@ -142,6 +142,8 @@ def test_on_error_skip_rejects_the_whole_file_when_a_columns_format_is_not_settl
     with pytest.raises(kvot.ImportRejected) as exc:
         kvot.import_file(workspace, "deals", path, on_error="skip", reporting_currency="SEK")
     assert [(e.line, e.column) for e in exc.value.errors] == [(3, column)]
+    assert exc.value.errors[0].fix.endswith("; --on-error skip sets bad rows aside, but this "
+                                            "decides how every row of the column reads")
     assert workspace.execute("SELECT count(*) FROM deals")[0][0] == 0
 
 

@@ -55,9 +55,25 @@ def find_columns(table: Table, kind: str, profile: Profile, mapping: dict[str, s
     if missing:
         raise ImportRejected([missing_column(table, kind, profile, n) for n in missing])
     repeated = [repeated_column(table, n, h) for n, h in found.items() if h in table.repeated_headers]
+    repeated += _spelled_twice(table, found)
     if repeated:
         raise ImportRejected(repeated)
     return Columns(kind, found, notes)
+
+
+def _spelled_twice(table: Table, found: dict[str, str]) -> list[RowError]:
+    """A field read from a header that another column spells differently (``close_date`` and
+    ``Close Date``): kvot matches names ignoring case, spaces, ``_`` and ``-``, so both are it."""
+    errors = []
+    for name, header in found.items():
+        alike = [h for h in table.headers if column_key(h) == column_key(header)]
+        if len(alike) > 1:
+            errors.append(RowError(
+                table.file, table.header_line, header, None,
+                f"and {', '.join(repr(h) for h in alike if h != header)} are the same name to kvot: "
+                f"it cannot tell which column holds the {name}",
+                "rename or remove all but one of them", header=True))
+    return errors
 
 
 def repeated_column(table: Table, name: str, header: str) -> RowError:

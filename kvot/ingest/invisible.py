@@ -1,7 +1,8 @@
 """Characters that show as nothing: Unicode's format characters (category Cf), such as the
 byte-order mark, zero-width spaces and joiners, direction marks and the soft hyphen.
 
-An id holding one looks like another id but is not equal to it, so a deal exported twice, once
+An id holding one looks like another id but is not equal to it (the joiners and tags inside an
+emoji that shows, such as a family or a regional flag, are part of what is seen and allowed), so a deal exported twice, once
 with a copied-in zero-width space, would count twice. Deal ids holding one are refused at
 import (``kvot.ingest.deals``; column-wise by :func:`invisible_sql`)."""
 from __future__ import annotations
@@ -25,10 +26,25 @@ def invisible_reason(text: str) -> str | None:
     if text.isascii():
         return None
     for position, char in enumerate(text, 1):
-        if char in INVISIBLE:
+        if char in INVISIBLE and not _in_emoji(text, position - 1):
             name = unicodedata.name(char, "a format character")
             return f"holds an invisible character (U+{ord(char):04X} {name}) at position {position}"
     return None
+
+
+ZWJ = "\u200d"  # joins emoji into one picture (a family, a profession)
+BLACK_FLAG = "\U0001f3f4"  # tag characters after it spell a region's flag (Scotland, Wales)
+TAGS = range(0xE0020, 0xE0080)
+
+
+def _in_emoji(text: str, at: int) -> bool:
+    """The format character at ``at`` is part of an emoji that shows: a joiner between two
+    pictures, or a tag of a flag."""
+    char, before = text[at], text[at - 1] if at else ""
+    if char == ZWJ:
+        after = text[at + 1] if at + 1 < len(text) else ""
+        return all(c and ord(c) >= 0x2000 and c not in INVISIBLE for c in (before, after))
+    return ord(char) in TAGS and (before == BLACK_FLAG or (before != "" and ord(before) in TAGS))
 
 
 def invisible_sql(column: str) -> str:

@@ -90,7 +90,9 @@ class Source:
             return decide([self.text(r, name) for r in self.rows if self.text(r, name)])
         except FormatAmbiguous as exc:
             line = next((r.line for r in self.rows if self.text(r, name) == exc.value), None)
-            self.fail(line, name, exc.value, exc.reason, exc.fix)
+            skip = ("; --on-error skip sets bad rows aside, but this decides how every row of "
+                    "the column reads" if self.settings.on_error == "skip" else "")
+            self.fail(line, name, exc.value, exc.reason, exc.fix + skip)
             self.undecided.append(name)
             return None
 

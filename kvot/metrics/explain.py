@@ -104,8 +104,8 @@ def _explain_team(ctx, team_id: str, period: str) -> Explanation:
                            ctx.settings.timezone, deals=deals, quotas=explicit, quota_source="team")
     members = quota.member_quota_rows(ctx)
     members = members.filter(members.team_id == team_id).select(
-        "rep_id", "starts_on", "ends_on", "amount", "currency", "rate", "quota", "days_in_team",
-        "days", "weighted")
+        "rep_id", "in_team", "starts_on", "ends_on", "amount", "currency", "rate", "quota",
+        "days_in_team", "days", "weighted")
     return Explanation("team", team_id, ctx.periods[0].label, ctx.currency, ctx.settings.timezone,
-                       deals=deals, quotas=_rows(members, ["rep_id", "starts_on"]),
+                       deals=deals, quotas=_rows(members, ["rep_id", "starts_on", "in_team"]),
                        quota_source="members")

@@ -2,9 +2,11 @@
 
 The workspace keeps rates as given (1 ``currency`` = ``rate`` ``base``, on ``rate_on``). Here they
 become one series per currency into the reporting currency. On each day the first way that has
-a rate in force gives it: the direct rate, else the inverted one, else a cross rate through a
-common base (bases in alphabetical order), so a direct rate that starts later does not take
-away the cross rate that covers the days before it. Division happens in Python with Decimal, so the engines only ever multiply money.
+a rate in force gives it: the direct rate, else the inverted one, else a cross rate through
+another currency (alphabetically), its direct legs before inverted ones; the other currency may
+stand on either side of either pair (EUR,DKK and EUR,USD give DKK into USD). So a direct rate that
+starts later does not take away the cross rate that covers the days before it. Division happens
+in Python with Decimal (once per cross rate), so the engines only ever multiply money.
 A rate applies from its date until the next rate of the same series ("the latest rate on or
 before the close date"). A missing rate is an error, never 1.
 """
@@ -77,20 +79,26 @@ def _series_for(currency: str, reporting: str, pairs: dict[tuple[str, str], Seri
 
 
 def _ways(currency: str, reporting: str, pairs: dict[tuple[str, str], Series]) -> list[Series]:
-    """Every series from ``currency`` into ``reporting``, the preferred first."""
-    ways = []
-    if (currency, reporting) in pairs:
-        ways.append(pairs[(currency, reporting)])
-    if (reporting, currency) in pairs:
-        ways.append([(d, _quantize(Decimal(1) / r)) for d, r in pairs[(reporting, currency)]])
-    for (c, base), leg in sorted(pairs.items()):
-        if c != currency or base == reporting:
-            continue
-        if (reporting, base) in pairs:
-            ways.append(_combine(leg, pairs[(reporting, base)], lambda a, b: a / b))
-        if (base, reporting) in pairs:
-            ways.append(_combine(leg, pairs[(base, reporting)], lambda a, b: a * b))
+    """Every series from ``currency`` into ``reporting``, the preferred first: direct, inverted,
+    then through each other currency (alphabetically), direct legs before inverted ones."""
+    ways = [way if not inverted else [(d, _quantize(Decimal(1) / r)) for d, r in way]
+            for way, inverted in _legs(pairs, currency, reporting)]
+    for base in sorted({c for pair in pairs for c in pair} - {currency, reporting}):
+        for leg, leg_inverted in _legs(pairs, currency, base):
+            for onward, onward_inverted in _legs(pairs, base, reporting):
+                ways.append(_combine(leg, onward, CROSS[(leg_inverted, onward_inverted)]))
     return [way for way in ways if way]
+
+
+def _legs(pairs: dict[tuple[str, str], Series], a: str, b: str) -> list[tuple[Series, bool]]:
+    """The series from ``a`` to ``b`` as kept, and whether each is kept the other way round."""
+    return ([(pairs[(a, b)], False)] if (a, b) in pairs else []) + (
+        [(pairs[(b, a)], True)] if (b, a) in pairs else [])
+
+
+# a cross rate from two legs (each as kept, and whether kept the other way), divided once
+CROSS = {(False, False): lambda a, b: a * b, (False, True): lambda a, b: a / b,
+         (True, False): lambda a, b: b / a, (True, True): lambda a, b: 1 / (a * b)}
 
 
 def _first_in_force(ways: list[Series]) -> Series:

@@ -68,6 +68,7 @@ def member_quota_rows(ctx: MetricContext) -> ibis.Table:
     in_teams = joined.days_in_team.sum().over(group_by=["rep_id", "starts_on", "ends_on"])
     joined = prorate(ctx, joined.mutate(days=in_teams), "quota", "days_in_team", "days")
     c = ctx.tables.closure
+    joined = joined.mutate(in_team=joined.team_id)  # the team the rep was in, for explain
     joined = joined.join(c, joined.team_id == c.team_id)
     return joined.mutate(team_id=joined.ancestor_id).drop("ancestor_id", "depth")
 

@@ -47,3 +47,18 @@ def test_a_deal_id_with_a_zero_width_space_or_a_byte_order_mark_is_refused_by_bo
          "holds an invisible character (U+200B ZERO WIDTH SPACE) at position 3", FIX),
         (4, "deal_id", "\ufeffD2",
          "holds an invisible character (U+FEFF ZERO WIDTH NO-BREAK SPACE) at position 1", FIX)]
+
+
+def test_emoji_made_with_joiners_or_tags_are_ordinary_ids_by_both_readers(tmp_path):
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man, joiner, woman, joiner, girl
+    scotland = "\U0001f3f4" + "".join(chr(0xE0000 + ord(c)) for c in "gbsct") + "\U000e007f"
+    assert invisible_reason(f"{family}-4") is None and invisible_reason(f"{scotland}-5") is None
+    assert invisible_reason("D\u200d6") is not None  # a joiner between letters shows nothing
+    path = tmp_path / "deals.csv"
+    path.write_text("deal_id,owner,stage,close_date,amount,kind\n"
+                    f"{family}-4,Ann,Won,2024-03-01,5,new\n{scotland}-5,Ann,Won,2024-03-01,5,new\n",
+                    encoding="utf-8")
+    by_rows = read_deals(path, Settings())
+    assert sorted(d.deal_id for d in by_rows.records) == sorted([f"{family}-4", f"{scotland}-5"])
+    result, why = try_columnar("deals", path, Settings())
+    assert result is None and why == "bad rows the row rules do not confirm"  # read row by row

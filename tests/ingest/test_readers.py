@@ -161,3 +161,14 @@ def test_hidden_xlsx_rows_are_read_and_named_in_a_note(tmp_path):
         ("Anna", 100), ("Bo", 200), ("Cia", 300)]
     assert ("row(s) hidden in the sheet imported like the others (line 4); delete them from "
             "the sheet if they should not count") in result.notes
+
+
+def test_one_field_under_two_spellings_is_an_error_not_the_last_column(write):
+    path = write("d.csv", "deal_id,owner,stage,close_date,amount,Close Date\n"
+                          "D1,Ann,Won,2024-03-01,5,2024-04-01\n")
+    with pytest.raises(ImportRejected) as exc:
+        read_deals(path, Settings(currency="SEK"))
+    [error] = exc.value.errors
+    assert (error.line, error.column, error.reason, error.fix) == (
+        1, "Close Date", "and 'close_date' are the same name to kvot: it cannot tell which column "
+                         "holds the close_date", "rename or remove all but one of them")
