@@ -29,6 +29,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -325,14 +326,25 @@ def _row_errors(file: str, line: int, cells: list[str], headers: tuple[str, ...]
 # A cell of a total row besides its label: a number, perhaps with separators, sign, percent
 # or currency mark, or a currency code.
 TOTAL_CELL = re.compile(r"[-−+(]?\s*(?:[$€£¥]|kr\.?|[A-Za-z]{3})?\s*\d[\d\s.,'\u00a0\u202f\u2009]*"
-                        r"\s*(?:%|[$€£¥]|kr\.?|:-|[A-Za-z]{3})?\s*\)?|[A-Z]{3}")
+                        r"\s*(?:%|[$€£¥]|kr\.?|:-|[A-Za-z]{3})?\s*\)?")
 
 
 def is_total_row(cells: list[str]) -> bool:
-    """A row of totals: the first cell a total label (``is_total``), every other cell blank or
-    a number (a row with text besides, such as a deal with the id ``Sum``, is data)."""
-    return is_total(cells[0]) and all(
-        not c.strip() or TOTAL_CELL.fullmatch(c.strip()) for c in cells[1:])
+    """A row of totals: the first cell a total label (``is_total``), every other cell blank, a
+    number or an ISO currency code (a row with text besides, such as a deal with the id ``Sum``,
+    is data)."""
+    return is_total(cells[0]) and all(_total_cell(c.strip()) for c in cells[1:])
+
+
+def _total_cell(text: str) -> bool:
+    return not text or TOTAL_CELL.fullmatch(text) is not None or text.upper() in _currencies()
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies  # imported here: only files with total rows pay
+
+    return frozenset(list_currencies())
 
 
 def is_total(text: str) -> bool:

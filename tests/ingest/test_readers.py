@@ -172,3 +172,14 @@ def test_one_field_under_two_spellings_is_an_error_not_the_last_column(write):
     assert (error.line, error.column, error.reason, error.fix) == (
         1, "Close Date", "and 'close_date' are the same name to kvot: it cannot tell which column "
                          "holds the close_date", "rename or remove all but one of them")
+
+
+@pytest.mark.parametrize("row, total", [
+    ("Total,,,,,1970.57,USD", True), ("Total,,,,,1970.57,usd", True),
+    ("Total,,,,,1970.57,ABC", False),  # not a currency: data (and a bad row)
+    ("Summa,,,,,(1970.57 kr),", True), ("Total,,,,,12 %,", True),
+])
+def test_a_total_rows_other_cells_are_numbers_or_iso_currency_codes(row, total):
+    from kvot.ingest.readers import is_total_row
+
+    assert is_total_row(row.split(",")) is total
