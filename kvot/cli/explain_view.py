@@ -13,8 +13,8 @@ DEAL_HEADERS = [("deal_id", "Deal"), ("name", "Name"), ("close_on", "Closed"), (
                 ("amount", "Amount"), ("amount_basis", "Basis"), ("months", "÷ months"),
                 ("mrr", "MRR"), ("currency", "Cur"), ("rate", "Rate"), ("rep_id", "Rep"),
                 ("share", "Share"), ("mrr_closed", "MRR closed")]
-QUOTA_HEADERS = [("rep_id", "Rep"), ("in_team", "In team"), ("starts_on", "From"), ("ends_on", "To"), ("amount", "Amount"),
-                 ("currency", "Cur"), ("rate", "Rate"), ("quota", "Converted"),
+QUOTA_HEADERS = [("rep_id", "Rep"), ("in_team", "In team"), ("starts_on", "From"),
+                 ("ends_on", "To"), ("amount", "Amount"), ("currency", "Cur"), ("rate", "Rate"), ("quota", "Converted"),
                  ("days_in_team", "Days in team"), ("days", "Days in any team"),
                  ("weighted", "Counted")]
 

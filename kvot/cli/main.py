@@ -84,10 +84,10 @@ def attainment(
     date_format: o.DateFormat = None, encoding: o.Encoding = None,
     allow: Annotated[bool, typer.Option("--allow", help="Show figures even over blocking data-quality findings (marked)")] = False,
     engine: o.Engine = None, spark_master: o.SparkMaster = None, as_of: o.AsOf = None,
-    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL that would run, and stop (its look-up "
-                                               "tables of periods and rates live in kvot's process, "
-                                               "named ibis_pyarrow_memtable_*: read it, or run it "
-                                               "from Python with their data)")] = False,
+    sql: Annotated[bool, typer.Option("--sql", help=(
+        "Print the SQL that would run, and stop (its look-up tables of periods and rates live "
+        "in kvot's process, named ibis_pyarrow_memtable_*: read it, or run it from Python with "
+        "their data)"))] = False,
 ) -> None:
     """MRR closed against quota per rep, team or company and period.
 

@@ -14,6 +14,8 @@ Workspace = Annotated[Optional[str], typer.Option(
     help="Workspace: a DuckDB file or a postgresql:// URL. Default: ./kvot.duckdb")]
 Config = Annotated[Optional[Path], typer.Option(
     "--config", "-c", help="Settings file (TOML). Default: ./kvot.toml when present")]
+
+
 def _format_choice(value: str | None) -> str | None:
     if value is not None and value not in FORMATS:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}")

@@ -181,7 +181,8 @@ FREE = "(coalesce(ai, 0) = 0 AND coalesce(af, 0) = 0 AND billing_period = '' AND
 def _problems(src: Source) -> str:
     """SQL over ``_deals_view``: the row has an error the row reader would report (cheap
     tests first: the amount is parsed only where a test needs it)."""
-    problems = ["deal_id = ''", invisible_sql("deal_id"), "(is_won AND close_date = '')", "(is_won AND amount_text = '')",
+    problems = ["deal_id = ''", invisible_sql("deal_id"), "(is_won AND close_date = '')",
+                "(is_won AND amount_text = '')",
                 f"(exact IS NULL AND NOT {FREE})", "(close_date <> '' AND close_on IS NULL)",
                 "(amount_text <> '' AND NOT plain AND other_ai IS NULL)", "currency IS NULL"]
     if src.has("stage"):
@@ -241,7 +242,8 @@ def _bad_rows_sql(con, src: Source) -> str:
     if any(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in BAD_TEXTS):
         return f"SELECT i FROM _deals_view WHERE {_problems(src)}"
     won = "s.won" if src.has("stage") else "true"
-    blank = ["r.deal_id = ''", invisible_sql("r.deal_id"), f"({won} AND (r.close_date = '' OR r.amount_text = ''))"]
+    blank = ["r.deal_id = ''", invisible_sql("r.deal_id"),
+             f"({won} AND (r.close_date = '' OR r.amount_text = ''))"]
     if src.has("stage"):
         blank.append("r.stage = ''")
     if src.has("owner"):

@@ -1,15 +1,16 @@
 """Characters that show as nothing: Unicode's format characters (category Cf), such as the
 byte-order mark, zero-width spaces and joiners, direction marks and the soft hyphen.
 
-An id holding one looks like another id but is not equal to it (the joiners and tags inside an
-emoji that shows, such as a family or a regional flag, are part of what is seen and allowed), so a deal exported twice, once
+An id holding one looks like another id but is not equal to it, so a deal exported twice, once
 with a copied-in zero-width space, would count twice. Deal ids holding one are refused at
-import (``kvot.ingest.deals``; column-wise by :func:`invisible_sql`)."""
+import (``kvot.ingest.deals``; column-wise by :func:`invisible_sql`). The joiners and tags inside
+an emoji that shows, such as a family or a regional flag, are part of what is seen: allowed."""
 from __future__ import annotations
 
 import unicodedata
 
-FIX = "delete the invisible character in the file or the CRM (it comes with a copied id), then import again"
+FIX = ("delete the invisible character in the file or the CRM (it comes with a copied id), "
+       "then import again")
 
 # Unicode 15.1's format characters, as (first, last) code points; tests/ingest/test_invisible.py
 # checks that they hold every one the running Python's Unicode data knows.

@@ -29,9 +29,9 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
@@ -304,8 +304,9 @@ def _table(file: str, grid: list[tuple[int, list[str]]], header_at: int,
         raise ImportRejected(errors)
     if not rows:
         raise _reject(file, "has a header but no data rows", "export the data rows too")
-    return Table(file, headers, rows, header_line, encoding, tuple(totals), None, tuple(short),
-                 repeated_headers(header_cells), tuple(r.line for r in rows if r.line in hidden))
+    return Table(file, headers, rows, header_line, encoding, tuple(totals), short_rows=tuple(short),
+                 repeated_headers=repeated_headers(header_cells),
+                 hidden_lines=tuple(r.line for r in rows if r.line in hidden))
 
 
 def _row_errors(file: str, line: int, cells: list[str], headers: tuple[str, ...]) -> list[RowError]:
@@ -324,7 +325,7 @@ def _row_errors(file: str, line: int, cells: list[str], headers: tuple[str, ...]
 
 
 # A cell of a total row besides its label: a number, perhaps with separators, sign, percent
-# or currency mark, or a currency code.
+# or currency mark (an ISO currency code alone: ``_currencies``).
 TOTAL_CELL = re.compile(r"[-−+(]?\s*(?:[$€£¥]|kr\.?|[A-Za-z]{3})?\s*\d[\d\s.,'\u00a0\u202f\u2009]*"
                         r"\s*(?:%|[$€£¥]|kr\.?|:-|[A-Za-z]{3})?\s*\)?")
 

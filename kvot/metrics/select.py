@@ -94,7 +94,7 @@ def select_entities(ctx: MetricContext, sel: Selection) -> ibis.Table | None:
         return _teams(ctx, sel)
     if sel.team:
         raise UsageError("--team narrows a rep or team report; the company is every team: "
-                            "use --by team --team NAME for that team and those under it")
+                         "use --by team --team NAME for that team and those under it")
     return None
 
 

@@ -2,8 +2,9 @@
 
 Money is DECIMAL(38, 10) and rates DECIMAL(38, 14); their exact product has 24 decimal places,
 which leaves 14 digits before the point: a converted amount must stay below 10^14 in the
-reporting currency. Beyond that DuckDB, Spark and PostgreSQL each stop with an error of their
-own; :func:`explained_overflow` turns any of them into one :class:`FiguresTooLarge`.
+reporting currency. Beyond that DuckDB and Spark stop with an error of their own (PostgreSQL's
+NUMERIC has room and computes it); :func:`explained_overflow` turns any engine's overflow into
+one :class:`FiguresTooLarge`.
 """
 from __future__ import annotations
 
@@ -22,15 +23,19 @@ class FiguresTooLarge(KvotError):
     """An amount, converted into the reporting currency, too large to compute to the cent."""
 
 
+def _is_overflow(exc: Exception) -> bool:
+    return type(exc).__name__ in OVERFLOW_NAMES or any(w in str(exc) for w in OVERFLOW_WORDS)
+
+
 @contextmanager
 def explained_overflow(what: str) -> Iterator[None]:
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - only an engine's overflow is translated
-        if type(exc).__name__ not in OVERFLOW_NAMES and not any(w in str(exc) for w in OVERFLOW_WORDS):
+        if not _is_overflow(exc):
             raise
         raise FiguresTooLarge(
             f"{what}: an amount converted into the reporting currency reaches {LIMIT} or more, "
             "beyond what kvot computes to the cent. Check the largest amounts and their exchange "
-            "rates; such an amount is usually in minor "
-            "units (cents, öre) or in another currency than its column says") from None
+            "rates; such an amount is usually in minor units (cents, öre) or in another currency "
+            "than its column says") from None

@@ -1,7 +1,7 @@
 """A workspace in PostgreSQL: ``postgresql://user@host:port/database?schema=NAME``.
 
-The schema (default ``public``) is created when missing (by an import, not by a read) and holds the same tables as a DuckDB
-workspace. Writes go through one psycopg connection; the metrics run on the same connection
+The schema (default ``public``) is created when missing (by an import, not by a read) and
+holds the same tables as a DuckDB workspace. Writes go through one psycopg connection; the metrics run on the same connection
 through Ibis' PostgreSQL backend.
 """
 from __future__ import annotations
